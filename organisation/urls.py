@@ -1,0 +1,14 @@
+from django.urls import path
+
+from organisation import views
+
+app_name = "organisation"
+
+urlpatterns = [
+    path("organisation/", views.structure, name="structure"),
+    path("services/<int:pk>/", views.service_detail, name="service_detail"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
+    path("me/", views.my_account, name="my_account"),
+]
