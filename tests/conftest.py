@@ -1,6 +1,7 @@
 """Shared fixtures: the personas every test speaks of (STYLE.md)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -16,6 +17,12 @@ def _celery_eager(request: pytest.FixtureRequest) -> None:
     eager = request.node.get_closest_marker("integration") is None
     celery_app.conf.task_always_eager = eager
     celery_app.conf.task_eager_propagates = eager
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hashing with the production hasher costs ~0.3 s a user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
