@@ -6,8 +6,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
-from django.contrib.auth.models import Group
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
@@ -36,7 +36,7 @@ ORGANISATION_LOOKUPS: dict[type[Model], str] = {
 }
 
 
-class OrganisationScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationScopedAdmin(admin.ModelAdmin):
     """Shows and offers only the administrator's own organisation's records."""
 
     organisation_lookup = "organisation"
@@ -52,11 +52,11 @@ class OrganisationScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:  # type: ignore[type-arg]
+    ) -> ModelChoiceField | None:
         model = db_field.related_model
         if not request.user.is_superuser and model in ORGANISATION_LOOKUPS:
-            kwargs["queryset"] = model._default_manager.filter(  # type: ignore[union-attr]
-                **{ORGANISATION_LOOKUPS[model]: self._organisation_id(request)}  # type: ignore[index]
+            kwargs["queryset"] = model._default_manager.filter(
+                **{ORGANISATION_LOOKUPS[model]: self._organisation_id(request)}
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -76,17 +76,17 @@ class OrganisationScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return self.admin_site.has_permission(request)
 
 
-class ScopedInline(admin.TabularInline):  # type: ignore[type-arg]
+class ScopedInline(admin.TabularInline):
     extra = 0
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:  # type: ignore[type-arg]
+    ) -> ModelChoiceField | None:
         model = db_field.related_model
         if not request.user.is_superuser and model in ORGANISATION_LOOKUPS:
             organisation_id = user_scope(user=request.user).organisation_id
-            kwargs["queryset"] = model._default_manager.filter(  # type: ignore[union-attr]
-                **{ORGANISATION_LOOKUPS[model]: organisation_id}  # type: ignore[index]
+            kwargs["queryset"] = model._default_manager.filter(
+                **{ORGANISATION_LOOKUPS[model]: organisation_id}
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -134,8 +134,7 @@ class TeamMembershipInline(ScopedInline):
     which keeps one person's memberships from overlapping."""
 
     model = TeamMembership
-    fields = ["team", "start_date", "end_date"]
-    readonly_fields = fields
+    fields = readonly_fields = ("team", "start_date", "end_date")
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -220,8 +219,7 @@ class AuthenticatorAdmin(OrganisationScopedAdmin):
 
     organisation_lookup = "user__staff_member__organisation"
     list_display = ["user", "type", "created_at", "last_used_at"]
-    fields = ["user", "type", "created_at", "last_used_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "type", "created_at", "last_used_at")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
@@ -236,8 +234,7 @@ class UserSessionAdmin(OrganisationScopedAdmin):
 
     organisation_lookup = "user__staff_member__organisation"
     list_display = ["user", "created_at", "last_seen_at"]
-    fields = ["user", "created_at", "last_seen_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "created_at", "last_seen_at")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False

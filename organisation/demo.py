@@ -27,10 +27,16 @@ DEMO_DOMAIN = "demoshire.example"
 
 SERVICES = [
     ("N", "North locality", ["Assessment North", "Child in Need North", "Child Protection North"]),
-    ("C", "Central locality", ["Assessment Central", "Child in Need Central",
-                               "Child Protection Central"]),
-    ("S", "South locality", ["Assessment South", "Family Support South", "Children in Care",
-                             "Leaving Care"]),
+    (
+        "C",
+        "Central locality",
+        ["Assessment Central", "Child in Need Central", "Child Protection Central"],
+    ),
+    (
+        "S",
+        "South locality",
+        ["Assessment South", "Family Support South", "Children in Care", "Leaving Care"],
+    ),
 ]
 # Staff joined the authority from this date; a few moved team on MOVE_DATE.
 FIRST_START = date(2021, 4, 1)
@@ -38,14 +44,55 @@ MOVE_DATE = date(2024, 9, 2)
 PRACTITIONERS_PER_TEAM = 6
 
 FIRST_NAMES = [
-    "Aisha", "Ben", "Chloe", "Daniel", "Ellie", "Femi", "Grace", "Harry", "Imran", "Jade",
-    "Kofi", "Laura", "Mohammed", "Nia", "Oliver", "Priya", "Quinn", "Rosie", "Sam", "Tariq",
-    "Uma", "Vikram", "Wendy", "Yusuf", "Zara",
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Ellie",
+    "Femi",
+    "Grace",
+    "Harry",
+    "Imran",
+    "Jade",
+    "Kofi",
+    "Laura",
+    "Mohammed",
+    "Nia",
+    "Oliver",
+    "Priya",
+    "Quinn",
+    "Rosie",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Vikram",
+    "Wendy",
+    "Yusuf",
+    "Zara",
 ]
 LAST_NAMES = [
-    "Adams", "Begum", "Clarke", "Davies", "Evans", "Farah", "Green", "Hughes", "Iqbal",
-    "Jones", "Khan", "Lewis", "Morgan", "Nowak", "Owen", "Patel", "Roberts", "Smith",
-    "Taylor", "Walker", "Wright", "Young",
+    "Adams",
+    "Begum",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Farah",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "Owen",
+    "Patel",
+    "Roberts",
+    "Smith",
+    "Taylor",
+    "Walker",
+    "Wright",
+    "Young",
 ]
 
 

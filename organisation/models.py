@@ -4,6 +4,8 @@ A user account belongs to at most one staff member, and a staff member to exactl
 organisation, so every signed-in person acts within one organisation.
 """
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -40,9 +42,9 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     def __str__(self) -> str:
         return self.email
@@ -112,9 +114,7 @@ class StaffMember(models.Model):
     `worker_id` is the authority's own identifier, the one its data files use.
     """
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="staff"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="staff")
     user = models.OneToOneField(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff_member"
     )
@@ -205,8 +205,9 @@ class RoleAssignment(models.Model):
                 condition=(
                     Q(role__in=sorted(TEAM_ROLES), team__isnull=False, service__isnull=True)
                     | Q(role__in=sorted(SERVICE_ROLES), service__isnull=False, team__isnull=True)
-                    | Q(role__in=sorted(ORGANISATION_ROLES), team__isnull=True,
-                        service__isnull=True)
+                    | Q(
+                        role__in=sorted(ORGANISATION_ROLES), team__isnull=True, service__isnull=True
+                    )
                 ),
                 name="role_scope_matches_role",
             ),

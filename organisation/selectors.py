@@ -16,6 +16,7 @@ through these. Outside a user's scope a record does not exist: `..._get_for_user
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -30,7 +31,6 @@ from organisation.models import (
     StaffMember,
     Team,
     TeamMembership,
-    User,
 )
 
 WHOLE_ORGANISATION_ROLES = frozenset({Role.QA_LEAD, Role.SENIOR_LEADER, Role.ADMINISTRATOR})
@@ -57,15 +57,14 @@ class UserScope:
 NO_SCOPE = UserScope(None, None, frozenset(), frozenset(), frozenset())
 
 
-def user_scope(*, user: User | object) -> UserScope:
+def user_scope(*, user: Any) -> UserScope:
     """The user's organisation, roles and managed units (cached on the user object)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return NO_SCOPE
     cached: UserScope | None = getattr(user, "_qa_scope", None)
     if cached is not None:
         return cached
-    assert isinstance(user, User)
-    staff = StaffMember.objects.filter(user=user).only("id", "organisation_id").first()
+    staff = StaffMember.objects.filter(user_id=user.pk).only("id", "organisation_id").first()
     if staff is None:
         scope = NO_SCOPE
     else:
@@ -79,25 +78,25 @@ def user_scope(*, user: User | object) -> UserScope:
             managed_team_ids=frozenset(team for _, team, _ in assignments if team),
             managed_service_ids=frozenset(service for _, _, service in assignments if service),
         )
-    user._qa_scope = scope  # type: ignore[attr-defined]
+    user._qa_scope = scope
     return scope
 
 
-def organisation_for_user(*, user: User | object) -> Organisation | None:
+def organisation_for_user(*, user: Any) -> Organisation | None:
     scope = user_scope(user=user)
     if scope.organisation_id is None:
         return None
     return Organisation.objects.get(pk=scope.organisation_id)
 
 
-def organisation_list_for_user(*, user: User | object) -> QuerySet[Organisation]:
+def organisation_list_for_user(*, user: Any) -> QuerySet[Organisation]:
     scope = user_scope(user=user)
     if scope.organisation_id is None:
         return Organisation.objects.none()
     return Organisation.objects.filter(pk=scope.organisation_id)
 
 
-def service_list_for_user(*, user: User | object) -> QuerySet[Service]:
+def service_list_for_user(*, user: Any) -> QuerySet[Service]:
     scope = user_scope(user=user)
     if scope.organisation_id is None:
         return Service.objects.none()
@@ -107,11 +106,11 @@ def service_list_for_user(*, user: User | object) -> QuerySet[Service]:
     return services.filter(pk__in=scope.managed_service_ids)
 
 
-def service_get_for_user(*, user: User | object, pk: int) -> Service:
+def service_get_for_user(*, user: Any, pk: int) -> Service:
     return get_object_or_404(service_list_for_user(user=user), pk=pk)
 
 
-def team_list_for_user(*, user: User | object) -> QuerySet[Team]:
+def team_list_for_user(*, user: Any) -> QuerySet[Team]:
     scope = user_scope(user=user)
     if scope.organisation_id is None:
         return Team.objects.none()
@@ -123,7 +122,7 @@ def team_list_for_user(*, user: User | object) -> QuerySet[Team]:
     )
 
 
-def team_get_for_user(*, user: User | object, pk: int) -> Team:
+def team_get_for_user(*, user: Any, pk: int) -> Team:
     return get_object_or_404(team_list_for_user(user=user), pk=pk)
 
 
@@ -133,7 +132,7 @@ def _current(on: date) -> Q:
     )
 
 
-def staff_list_for_user(*, user: User | object, on: date | None = None) -> QuerySet[StaffMember]:
+def staff_list_for_user(*, user: Any, on: date | None = None) -> QuerySet[StaffMember]:
     """Staff the user may see: themselves, plus those currently in teams they oversee."""
     scope = user_scope(user=user)
     if scope.organisation_id is None:
@@ -151,7 +150,7 @@ def staff_list_for_user(*, user: User | object, on: date | None = None) -> Query
     return staff.filter(Q(pk=scope.staff_id) | Q(pk__in=visible_ids))
 
 
-def staff_get_for_user(*, user: User | object, pk: int) -> StaffMember:
+def staff_get_for_user(*, user: Any, pk: int) -> StaffMember:
     return get_object_or_404(staff_list_for_user(user=user), pk=pk)
 
 
@@ -176,7 +175,7 @@ def staff_current_team(*, staff: StaffMember, on: date | None = None) -> Team | 
     return membership.team if membership else None
 
 
-def access_log_list_for_user(*, user: User | object) -> QuerySet[AccessLogEntry]:
+def access_log_list_for_user(*, user: Any) -> QuerySet[AccessLogEntry]:
     """Administrators read their organisation's access log; nobody else does."""
     scope = user_scope(user=user)
     if scope.organisation_id is None or not scope.has_role(Role.ADMINISTRATOR):

@@ -100,9 +100,7 @@ def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_account(request: HttpRequest) -> HttpResponse:
     scope = user_scope(user=request.user)
-    staff = (
-        staff_get_for_user(user=request.user, pk=scope.staff_id) if scope.staff_id else None
-    )
+    staff = staff_get_for_user(user=request.user, pk=scope.staff_id) if scope.staff_id else None
     return render(
         request,
         "organisation/my_account.html",

@@ -31,7 +31,5 @@ def navigation_for_user(*, user: Any, current_view: str) -> dict[str, Any]:
     )
     return {
         "current_organisation": organisation,
-        "nav_items": [
-            NavItem(label, reverse(name), current_view == name) for label, name in links
-        ],
+        "nav_items": [NavItem(label, reverse(name), current_view == name) for label, name in links],
     }

@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from organisation.selectors import staff_current_team, user_scope
 from organisation.models import StaffMember
+from organisation.selectors import staff_current_team, user_scope
 from qa_system.home import home_lists_for_scope
 from qa_system.selectors import health_report
 

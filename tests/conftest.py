@@ -70,22 +70,26 @@ def world(db: None) -> World:
         other_team=other_team,
         far_team=far_team,
         other_organisation=other_organisation,
-        practitioner=person(team=team, roles=[(Role.PRACTITIONER, None)],
-                            email="practitioner@example.org"),
-        team_manager=person(team=team, roles=[(Role.TEAM_MANAGER, team)],
-                            email="team.manager@example.org"),
+        practitioner=person(
+            team=team, roles=[(Role.PRACTITIONER, None)], email="practitioner@example.org"
+        ),
+        team_manager=person(
+            team=team, roles=[(Role.TEAM_MANAGER, team)], email="team.manager@example.org"
+        ),
         other_team_practitioner=person(team=other_team, roles=[(Role.PRACTITIONER, None)]),
         far_team_practitioner=person(team=far_team, roles=[(Role.PRACTITIONER, None)]),
-        service_manager=person(organisation=organisation,
-                               roles=[(Role.SERVICE_MANAGER, service)]),
+        service_manager=person(organisation=organisation, roles=[(Role.SERVICE_MANAGER, service)]),
         qa_lead=person(organisation=organisation, roles=[(Role.QA_LEAD, None)]),
         senior_leader=person(organisation=organisation, roles=[(Role.SENIOR_LEADER, None)]),
         data_officer=person(organisation=organisation, roles=[(Role.DATA_OFFICER, None)]),
-        administrator=person(organisation=organisation, roles=[(Role.ADMINISTRATOR, None)],
-                             email="admin@example.org"),
-        other_organisation_admin=person(organisation=other_organisation,
-                                        roles=[(Role.ADMINISTRATOR, None)]),
-        other_organisation_practitioner=person(team=other_org_team,
-                                               roles=[(Role.PRACTITIONER, None)]),
+        administrator=person(
+            organisation=organisation, roles=[(Role.ADMINISTRATOR, None)], email="admin@example.org"
+        ),
+        other_organisation_admin=person(
+            organisation=other_organisation, roles=[(Role.ADMINISTRATOR, None)]
+        ),
+        other_organisation_practitioner=person(
+            team=other_org_team, roles=[(Role.PRACTITIONER, None)]
+        ),
         anonymous=AnonymousUser(),
     )

@@ -20,7 +20,7 @@ def govuk_widget(field: BoundField) -> SafeString:
     css = WIDGET_CLASSES.get(widget_type, "govuk-input")
     if field.errors:
         css += f" {css}--error"
-    attrs = {"class": css}
+    attrs: dict[str, str | bool] = {"class": css}
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}-hint")

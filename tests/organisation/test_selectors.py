@@ -42,9 +42,9 @@ def test_service_manager_sees_every_team_in_their_service(world: World) -> None:
         world.team_manager,
         world.other_team_practitioner,
     }
-    assert set(service_list_for_user(user=world.service_manager).values_list("code", flat=True)) == {
-        "N"
-    }
+    assert set(
+        service_list_for_user(user=world.service_manager).values_list("code", flat=True)
+    ) == {"N"}
 
 
 @pytest.mark.parametrize("persona", ["qa_lead", "senior_leader", "administrator"])

@@ -76,8 +76,11 @@ def test_the_database_refuses_a_role_with_the_wrong_scope(world: World) -> None:
 
 def test_staff_member_upsert_links_a_login_once(world: World) -> None:
     staff = staff_member_upsert(
-        organisation=world.organisation, worker_id="X1", name="New Person",
-        email="New.Person@Example.org", password=PASSWORD,
+        organisation=world.organisation,
+        worker_id="X1",
+        name="New Person",
+        email="New.Person@Example.org",
+        password=PASSWORD,
     )
     assert staff.user is not None
     assert staff.user.email == "new.person@example.org"
@@ -90,7 +93,9 @@ def test_staff_member_upsert_links_a_login_once(world: World) -> None:
 def test_an_email_of_another_staff_member_is_refused(world: World) -> None:
     with pytest.raises(ApplicationError, match="another staff member"):
         staff_member_upsert(
-            organisation=world.organisation, worker_id="X2", name="Someone",
+            organisation=world.organisation,
+            worker_id="X2",
+            name="Someone",
             email=world.practitioner.email,
         )
 
@@ -103,7 +108,8 @@ def test_deactivating_a_user_ends_their_sessions(world: World) -> None:
     world.practitioner.refresh_from_db()
     assert world.practitioner.is_active is False
     remaining = [
-        s for s in Session.objects.all()
+        s
+        for s in Session.objects.all()
         if s.get_decoded().get("_auth_user_id") == str(world.practitioner.pk)
     ]
     assert remaining == []

@@ -1,0 +1,9 @@
+"""The benchmarks `make bench` runs, by name."""
+
+from collections.abc import Callable
+
+from benchmarks import bench_visibility
+
+BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
+    "visibility": bench_visibility.run,
+}
