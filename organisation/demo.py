@@ -98,20 +98,21 @@ LAST_NAMES = [
 
 @dataclass(frozen=True)
 class DemoLogin:
+    role: Role
     email: str
-    role: str
     description: str
 
 
 DEMO_LOGINS = [
-    DemoLogin(f"practitioner@{DEMO_DOMAIN}", "Practitioner", "in Assessment North"),
-    DemoLogin(f"team.manager@{DEMO_DOMAIN}", "Team manager", "of Assessment North"),
-    DemoLogin(f"service.manager@{DEMO_DOMAIN}", "Service manager", "of North locality"),
-    DemoLogin(f"qa.lead@{DEMO_DOMAIN}", "Auditor / QA lead", "whole organisation"),
-    DemoLogin(f"senior.leader@{DEMO_DOMAIN}", "Senior leader", "whole organisation"),
-    DemoLogin(f"data.officer@{DEMO_DOMAIN}", "Data officer", "imports"),
-    DemoLogin(f"admin@{DEMO_DOMAIN}", "Administrator", "accounts and roles"),
+    DemoLogin(Role.PRACTITIONER, f"practitioner@{DEMO_DOMAIN}", "in Assessment North"),
+    DemoLogin(Role.TEAM_MANAGER, f"team.manager@{DEMO_DOMAIN}", "of Assessment North"),
+    DemoLogin(Role.SERVICE_MANAGER, f"service.manager@{DEMO_DOMAIN}", "of North locality"),
+    DemoLogin(Role.QA_LEAD, f"qa.lead@{DEMO_DOMAIN}", "whole organisation"),
+    DemoLogin(Role.SENIOR_LEADER, f"senior.leader@{DEMO_DOMAIN}", "whole organisation"),
+    DemoLogin(Role.DATA_OFFICER, f"data.officer@{DEMO_DOMAIN}", "imports"),
+    DemoLogin(Role.ADMINISTRATOR, f"admin@{DEMO_DOMAIN}", "accounts and roles"),
 ]
+LOGIN_EMAIL = {login.role: login.email for login in DEMO_LOGINS}
 
 
 def _name(rng: random.Random, used: set[str]) -> str:
@@ -158,35 +159,34 @@ def demo_organisation_seed() -> Organisation:
             return staff
 
         first_team = teams[0]
-        logins = iter(DEMO_LOGINS)
         # Each team: a manager and practitioners. The first team's manager and first
         # practitioner are the demo logins of those roles.
         practitioners: list[StaffMember] = []
         for team in teams:
             is_first = team == first_team
-            manager = person(team, next(logins).email if is_first else None)
+            manager = person(team, LOGIN_EMAIL[Role.TEAM_MANAGER] if is_first else None)
             role_assign(staff=manager, role=Role.TEAM_MANAGER, team=team)
             for number in range(PRACTITIONERS_PER_TEAM):
-                email = next(logins).email if is_first and number == 0 else None
+                email = LOGIN_EMAIL[Role.PRACTITIONER] if is_first and number == 0 else None
                 practitioner = person(team, email)
                 role_assign(staff=practitioner, role=Role.PRACTITIONER)
                 practitioners.append(practitioner)
             if is_first:
                 role_assign(staff=manager, role=Role.PRACTITIONER)  # managers hold cases too
 
-        service_manager = person(None, next(logins).email)
+        service_manager = person(None, LOGIN_EMAIL[Role.SERVICE_MANAGER])
         role_assign(staff=service_manager, role=Role.SERVICE_MANAGER, service=services["N"])
         for other in ("C", "S"):
             role_assign(staff=person(None), role=Role.SERVICE_MANAGER, service=services[other])
-        qa_lead = person(None, next(logins).email)
+        qa_lead = person(None, LOGIN_EMAIL[Role.QA_LEAD])
         role_assign(staff=qa_lead, role=Role.QA_LEAD)
         role_assign(staff=person(None), role=Role.QA_LEAD)
-        senior = person(None, next(logins).email)
+        senior = person(None, LOGIN_EMAIL[Role.SENIOR_LEADER])
         role_assign(staff=senior, role=Role.SENIOR_LEADER)
         role_assign(staff=person(None), role=Role.SENIOR_LEADER)
-        data_officer = person(None, next(logins).email)
+        data_officer = person(None, LOGIN_EMAIL[Role.DATA_OFFICER])
         role_assign(staff=data_officer, role=Role.DATA_OFFICER)
-        administrator = person(None, next(logins).email)
+        administrator = person(None, LOGIN_EMAIL[Role.ADMINISTRATOR])
         role_assign(staff=administrator, role=Role.ADMINISTRATOR)
 
         # A few people moved team, so history attributes their earlier work elsewhere.

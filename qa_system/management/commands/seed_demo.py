@@ -16,4 +16,4 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
-            self.stdout.write(f"  {login.email:<36} {login.role}, {login.description}")
+            self.stdout.write(f"  {login.email:<36} {login.role.label}, {login.description}")
