@@ -60,6 +60,13 @@ class Organisation(models.Model):
     la_code = models.CharField(
         "DfE LA code", max_length=3, unique=True, validators=[la_code_validator]
     )
+    ons_area_code = models.CharField(
+        "ONS area code",
+        max_length=9,
+        blank=True,
+        help_text="The GSS code of the authority's area (e.g. E10000016), used to pick its "
+        "row from ONS population estimates.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from coredata.api import ImportRunViewSet
 from organisation.api import (
     OrganisationViewSet,
     ServiceViewSet,
@@ -20,6 +21,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("services", ServiceViewSet, basename="service")
 router.register("teams", TeamViewSet, basename="team")
 router.register("staff", StaffMemberViewSet, basename="staff")
+router.register("imports", ImportRunViewSet, basename="importrun")
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

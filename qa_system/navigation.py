@@ -21,6 +21,8 @@ def navigation_for_user(*, user: Any, current_view: str) -> dict[str, Any]:
     links: list[tuple[str, str]] = [("Home", "home")]
     if scope.sees_whole_organisation or scope.managed_team_ids or scope.managed_service_ids:
         links.append(("Teams and services", "organisation:structure"))
+    if scope.has_role(Role.DATA_OFFICER) or scope.has_role(Role.ADMINISTRATOR):
+        links.append(("Imports", "coredata:import_list"))
     if scope.has_role(Role.ADMINISTRATOR):
         links.append(("Administration", "admin:index"))
     links.append(("Your account", "organisation:my_account"))

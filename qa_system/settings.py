@@ -27,6 +27,15 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(VAR_DIR / "secret_key")
 
+# The key of children's pseudonyms (coredata.services.pseudonyms). Kept apart from
+# SECRET_KEY so that rotating one does not change the other.
+if PRODUCTION:
+    PSEUDONYM_KEY = env_str("PSEUDONYM_KEY")
+    if len(PSEUDONYM_KEY) < 32:
+        raise RuntimeError("Production needs PSEUDONYM_KEY: at least 32 random characters.")
+else:
+    PSEUDONYM_KEY = env_str("PSEUDONYM_KEY") or local_secret_key(VAR_DIR / "pseudonym_key")
+
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -18,4 +18,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("organisation.urls")),
+    path("", include("coredata.urls")),
 ]

@@ -55,6 +55,9 @@ class ReturnRecord(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk} ({self.collection_year} return)"
+
 
 class Referral(ReturnRecord):
     """An episode of need (CINdetails): from the referral to its closure."""
@@ -196,6 +199,9 @@ class LocalRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class EarlyHelpEpisode(LocalRecord):

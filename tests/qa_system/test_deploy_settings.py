@@ -18,6 +18,7 @@ def _production_env(**extra: str) -> dict[str, str]:
     env.update(
         DJANGO_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
+        PSEUDONYM_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="qa.example.org",
         DJANGO_SETTINGS_MODULE="qa_system.settings",
         **extra,

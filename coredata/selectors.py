@@ -1,0 +1,39 @@
+"""What each user may see of core data.
+
+Import runs and their error reports: the organisation's data officers and
+administrators only. Everyone else gets 404.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from coredata.models import ImportProblem, ImportRun
+from organisation.models import Role
+from organisation.selectors import user_scope
+
+IMPORT_ROLES = (Role.DATA_OFFICER, Role.ADMINISTRATOR)
+
+
+def user_can_import(*, user: Any) -> bool:
+    scope = user_scope(user=user)
+    return scope.organisation_id is not None and any(scope.has_role(r) for r in IMPORT_ROLES)
+
+
+def import_run_list_for_user(*, user: Any) -> QuerySet[ImportRun]:
+    if not user_can_import(user=user):
+        return ImportRun.objects.none()
+    scope = user_scope(user=user)
+    return ImportRun.objects.filter(organisation_id=scope.organisation_id).select_related(
+        "started_by"
+    )
+
+
+def import_run_get_for_user(*, user: Any, pk: int) -> ImportRun:
+    return get_object_or_404(import_run_list_for_user(user=user), pk=pk)
+
+
+def import_problem_list(*, run: ImportRun) -> QuerySet[ImportProblem]:
+    """The problems of a run the caller already may see (errors first)."""
+    return run.problems.order_by("-level", "pk")

@@ -1,0 +1,1 @@
+"""Writes to core data: imports (and, later, indicator refreshes)."""
