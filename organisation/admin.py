@@ -5,8 +5,10 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.models import Group
 from django.db.models import ForeignKey, Model, QuerySet
 from django.forms import ModelChoiceField
@@ -22,8 +24,8 @@ from organisation.models import (
     TeamMembership,
     User,
 )
-from organisation.selectors import user_scope
-from organisation.services import user_deactivate
+from organisation.selectors import organisation_for_user, user_scope
+from organisation.services import staff_member_upsert, user_deactivate
 from qa_system.errors import ApplicationError
 
 # For each model an administrator may pick in a form, the lookup to its organisation.
@@ -158,6 +160,19 @@ class StaffMemberAdmin(OrganisationScopedAdmin):
     inlines = [RoleAssignmentInline, TeamMembershipInline]
 
 
+class StaffUserCreationForm(AdminUserCreationForm):
+    """A new login is always a staff member of the administrator's organisation."""
+
+    name = forms.CharField(max_length=200)
+    worker_id = forms.CharField(
+        max_length=64, help_text="The authority's own ID for this person (as in staff.csv)."
+    )
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email",)
+
+
 @admin.register(User)
 class UserAdmin(OrganisationScopedAdmin, DjangoUserAdmin):
     organisation_lookup = "staff_member__organisation"
@@ -170,8 +185,29 @@ class UserAdmin(OrganisationScopedAdmin, DjangoUserAdmin):
         (None, {"fields": ["email", "password"]}),
         ("Status", {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    add_form = StaffUserCreationForm
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "name", "worker_id", "password1", "password2"],
+            },
+        )
+    ]
     readonly_fields = ["last_login", "date_joined", "is_active"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        organisation = organisation_for_user(user=request.user)
+        if not change and organisation is not None:
+            # Links the new login to the staff member (created if the ID is new).
+            staff_member_upsert(
+                organisation=organisation,
+                worker_id=form.cleaned_data["worker_id"],
+                name=form.cleaned_data["name"],
+                email=obj.email,
+            )
 
     @admin.action(description="Deactivate and end their sessions")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from organisation.models import Role
 from organisation.selectors import user_scope
@@ -28,8 +28,14 @@ class QAAdminSite(AdminSite):
         )
 
     def login(self, request: HttpRequest, extra_context: object = None) -> HttpResponse:
+        next_url = request.GET.get("next", reverse("admin:index"))
+        if self.has_permission(request):
+            return redirect(
+                next_url
+                if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+                else reverse("admin:index")
+            )
         if request.user.is_authenticated:
             # Signed in but not an administrator: refuse, rather than loop through login.
             raise PermissionDenied
-        next_url = request.GET.get("next", reverse("admin:index"))
         return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

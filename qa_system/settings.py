@@ -6,6 +6,7 @@ anything else runs locally with an embedded SQLite database and a broker that ne
 server. Each variable a deployment may set is read here once, through `qa_system.env`.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
@@ -119,8 +121,9 @@ else:
                 "timeout": 20,
             },
             # A file, not memory, so that a real Celery worker process started by the
-            # integration tests reads and writes the same test database.
-            "TEST": {"NAME": str(VAR_DIR / "test_db.sqlite3")},
+            # integration tests reads and writes the same test database; one per test
+            # process, so two test runs in one checkout do not share it.
+            "TEST": {"NAME": str(VAR_DIR / f"test_db_{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -169,6 +172,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Throttling: five failed attempts per address in five minutes, ten per IP a minute.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Addresses are set by the organisation's administrators, who vouch for them; without
+# this allauth would refuse to set up a second factor for an address it has not verified.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = SERVICE_NAME
 # A second factor for every role in production; optional for the demo.
 QA_REQUIRE_SECOND_FACTOR = env_bool("QA_REQUIRE_SECOND_FACTOR", default=PRODUCTION)
