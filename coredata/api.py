@@ -45,7 +45,7 @@ class ImportRunDetailSerializer(ImportRunSerializer):
         fields = [*ImportRunSerializer.Meta.fields, "problems"]
 
     def get_problems(self, run: ImportRun) -> list[dict[str, Any]]:
-        return ImportProblemSerializer(import_problem_list(run=run)[:1000], many=True).data
+        return list(ImportProblemSerializer(import_problem_list(run=run)[:1000], many=True).data)
 
 
 class ImportCreateSerializer(serializers.Serializer[Any]):

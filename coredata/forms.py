@@ -22,7 +22,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label="Files to import",
         help_text="One or several files: CIN census or workforce census XML, SSDA903 CSV or "
         "XML, Annex A xlsx, ONS population CSV, or the local files (teams.csv, staff.csv, "

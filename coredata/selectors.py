@@ -24,10 +24,9 @@ def user_can_import(*, user: Any) -> bool:
 def import_run_list_for_user(*, user: Any) -> QuerySet[ImportRun]:
     if not user_can_import(user=user):
         return ImportRun.objects.none()
-    scope = user_scope(user=user)
-    return ImportRun.objects.filter(organisation_id=scope.organisation_id).select_related(
-        "started_by"
-    )
+    organisation_id = user_scope(user=user).organisation_id
+    assert organisation_id is not None  # user_can_import checked it  # noqa: S101
+    return ImportRun.objects.filter(organisation_id=organisation_id).select_related("started_by")
 
 
 def import_run_get_for_user(*, user: Any, pk: int) -> ImportRun:

@@ -10,7 +10,7 @@ natural keys (a record's `run` stays the import that first created it, so import
 same file again changes nothing).
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -61,7 +61,7 @@ def _text(value: object) -> str:
 def _rows(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
     """Rows as dicts with pandas' missing values turned into None and dates into dates."""
     for record in frame.to_dict("records"):
-        yield {key: _plain(value) for key, value in record.items()}
+        yield {str(key): _plain(value) for key, value in record.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -105,11 +105,11 @@ def children_ensure(
     Child.objects.bulk_create(new, batch_size=BATCH)
     changed = []
     for child_id, values in details.items():
-        child = existing.get(child_id)
-        if child is not None and any(getattr(child, k) != v for k, v in values.items()):
+        known = existing.get(child_id)
+        if known is not None and any(getattr(known, k) != v for k, v in values.items()):
             for key, value in values.items():
-                setattr(child, key, value)
-            changed.append(child)
+                setattr(known, key, value)
+            changed.append(known)
     if changed:
         fields = sorted({key for values in details.values() for key in values})
         Child.objects.bulk_update(changed, fields, batch_size=BATCH)
@@ -128,12 +128,12 @@ def _replace_year(
     *,
     organisation: Organisation,
     years: Iterable[int],
-    objects: list[models.Model],
+    objects: Sequence[models.Model],
 ) -> int:
-    model._default_manager.filter(  # type: ignore[attr-defined]
+    model._default_manager.filter(
         organisation=organisation, collection_year__in=list(years)
     ).delete()
-    model._default_manager.bulk_create(objects, batch_size=BATCH)  # type: ignore[attr-defined]
+    model._default_manager.bulk_create(objects, batch_size=BATCH)
     return len(objects)
 
 
@@ -160,7 +160,7 @@ def write_cin_census(
 
     def build(model: type[models.Model], table: str, fields: dict[str, str]) -> list[Any]:
         return [
-            model(  # type: ignore[misc]
+            model(
                 child_id=ids[row["child_id"]],
                 **common,
                 **{target: _blank(row.get(source), model, target) for target, source in

@@ -19,7 +19,7 @@ from coredata.models import (
 )
 from coredata.parsers.base import ParseResult
 from coredata.services.writers import BATCH, WriteOutcome, _rows, children_ensure
-from organisation.models import Organisation, StaffMember, Team, TeamMembership
+from organisation.models import Organisation, Service, StaffMember, Team, TeamMembership
 from organisation.services import service_upsert, team_upsert
 
 
@@ -27,7 +27,7 @@ def _upsert(
     model: type[models.Model], objects: list[Any], *, unique: list[str], update: list[str]
 ) -> int:
     if objects:
-        model._default_manager.bulk_create(  # type: ignore[attr-defined]
+        model._default_manager.bulk_create(
             objects,
             batch_size=BATCH,
             update_conflicts=True,
@@ -51,7 +51,7 @@ def _decimal(value: Any) -> Decimal:
 
 def write_teams(*, run: ImportRun, organisation: Organisation, result: ParseResult) -> WriteOutcome:
     outcome = WriteOutcome()
-    services = {}
+    services: dict[str, Service] = {}
     teams = 0
     for row in _rows(result.tables["teams"]):
         service = services.get(row["service_code"])
