@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0002_access_log_append_only'),
+        ("organisation", "0002_access_log_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='ons_area_code',
-            field=models.CharField(blank=True, help_text="The GSS code of the authority's area (e.g. E10000016), used to pick its row from ONS population estimates.", max_length=9, verbose_name='ONS area code'),
+            model_name="organisation",
+            name="ons_area_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The GSS code of the authority's area (e.g. E10000016), used to pick its row from ONS population estimates.",
+                max_length=9,
+                verbose_name="ONS area code",
+            ),
         ),
     ]
