@@ -30,6 +30,8 @@ from coredata.models.records import (
     StaffRecord,
     Vacancy,
     Visit,
+    WorkforceCensusVacancies,
+    WorkforceCensusWorker,
 )
 
 __all__ = [
@@ -51,4 +53,6 @@ __all__ = [
     "StaffRecord",
     "Vacancy",
     "Visit",
+    "WorkforceCensusVacancies",
+    "WorkforceCensusWorker",
 ]

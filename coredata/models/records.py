@@ -306,3 +306,50 @@ class Population(LocalRecord):
                 fields=["organisation", "area_code", "year"], name="population_unique"
             ),
         ]
+
+
+class WorkforceCensusWorker(models.Model):
+    """A social worker as the workforce census (CSWW) of one collection year stated it.
+
+    The census names no team, so it gives organisation-level workforce figures;
+    team-level ones come from the local staff, sickness and vacancy files.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey("coredata.ImportRun", on_delete=models.PROTECT, related_name="+")
+    collection_year = models.PositiveSmallIntegerField()
+    swe_no = models.CharField("Social Work England number", max_length=32)
+    agency = models.BooleanField()
+    fte = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    role_start_date = models.DateField(null=True, blank=True)
+    role_end_date = models.DateField(null=True, blank=True)
+    org_role = models.CharField(max_length=4, blank=True)
+    working_days_lost = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    cases = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "collection_year", "swe_no"], name="csww_worker_unique"
+            ),
+        ]
+
+
+class WorkforceCensusVacancies(models.Model):
+    """The census's organisation-level vacancy figures at its reference date."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey("coredata.ImportRun", on_delete=models.PROTECT, related_name="+")
+    collection_year = models.PositiveSmallIntegerField()
+    reference_date = models.DateField()
+    vacancies_fte = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    agency_fte = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    agency_headcount = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "workforce census vacancies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "collection_year"], name="csww_vacancies_unique"
+            ),
+        ]

@@ -80,6 +80,10 @@ def parser_for(kind: str) -> Callable[[IO[bytes], str], ParseResult]:
         from coredata.parsers.annex_a import parse_annex_a
 
         return lambda stream, name: parse_annex_a(stream, file_name=name)
+    if kind == ImportKind.WORKFORCE_CENSUS:
+        from coredata.parsers.workforce import parse_workforce_census
+
+        return lambda stream, name: parse_workforce_census(stream, file_name=name)
     if kind == ImportKind.ONS_MYE2:
         from coredata.parsers.population import parse_ons_mye2
 

@@ -46,6 +46,7 @@ WRITE_ORDER = [
     ImportKind.VACANCIES,
     ImportKind.POPULATION,
     ImportKind.ONS_MYE2,
+    ImportKind.WORKFORCE_CENSUS,
 ]
 MAX_PROBLEMS_STORED = 5000
 # The import task's hard time limit; a run "running" for longer was left by a dead worker.
@@ -215,7 +216,7 @@ def _write_all(run: ImportRun, parsed: list[ParsedFile]) -> tuple[dict[str, int]
 
 
 def _year_of(entry: dict[str, Any], result: ParseResult) -> int | None:
-    if entry["kind"] == ImportKind.CIN_CENSUS:
+    if entry["kind"] in (ImportKind.CIN_CENSUS, ImportKind.WORKFORCE_CENSUS):
         return int(result.meta["collection_year"])  # type: ignore[call-overload]
     if entry["kind"] == ImportKind.SSDA903:
         years = writers.ssda903_years(result)
@@ -237,6 +238,8 @@ def _write(
         )
     if kind == ImportKind.ANNEX_A:
         return _write_annex_a(run, organisation, result)
+    if kind == ImportKind.WORKFORCE_CENSUS:
+        return writers.write_workforce_census(run=run, organisation=organisation, result=result)
     local: dict[str, Callable[..., writers.WriteOutcome]] = {
         ImportKind.TEAMS: writers_local.write_teams,
         ImportKind.STAFF: writers_local.write_staff,

@@ -13,6 +13,7 @@ same file again changes nothing).
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -29,6 +30,8 @@ from coredata.models import (
     Referral,
     Section47,
     SocialWorkerEpisode,
+    WorkforceCensusVacancies,
+    WorkforceCensusWorker,
 )
 from coredata.parsers.base import Level, ParseResult, Problem
 from coredata.services.pseudonyms import child_pseudonym
@@ -340,3 +343,50 @@ def _infer_903_year(result: ParseResult) -> int | None:
     if latest is None:
         return None
     return latest.year + 1 if latest > date(latest.year, 3, 31) else latest.year
+
+
+def write_workforce_census(
+    *, run: ImportRun, organisation: Organisation, result: ParseResult
+) -> WriteOutcome:
+    """Replace what the workforce census said for its collection year."""
+    outcome = WriteOutcome()
+    year = int(result.meta["collection_year"])  # type: ignore[call-overload]
+    file_la = str(result.meta.get("la_code") or "")
+    if file_la and file_la != organisation.la_code:
+        outcome.error(
+            result.file_name, "/Message/Header/Source/LEA", "LEA", file_la,
+            f"This census is for LA {file_la}, not {organisation.name} ({organisation.la_code}).",
+        )  # fmt: skip
+        return outcome
+    workers = [
+        WorkforceCensusWorker(
+            organisation=organisation, run=run, collection_year=year, swe_no=row["swe_no"],
+            agency=bool(row["agency"]), fte=_decimal_or_none(row.get("fte")),
+            role_start_date=row.get("role_start_date"), role_end_date=row.get("role_end_date"),
+            org_role=row.get("org_role") or "",
+            working_days_lost=_decimal_or_none(row.get("working_days_lost")),
+            cases=row.get("cases_30"),
+        )
+        for row in _rows(result.tables["workers"])
+    ]  # fmt: skip
+    outcome.counts["workforce_census_workers"] = _replace_year(
+        WorkforceCensusWorker, organisation=organisation, years=[year], objects=workers
+    )
+    vacancies = [
+        WorkforceCensusVacancies(
+            organisation=organisation, run=run, collection_year=year,
+            reference_date=row.get("reference_date") or result.meta["reference_date"],
+            vacancies_fte=_decimal_or_none(row.get("vacancies_fte")),
+            agency_fte=_decimal_or_none(row.get("agency_fte")),
+            agency_headcount=row.get("agency_headcount"),
+        )
+        for row in _rows(result.tables["vacancies"])
+    ]  # fmt: skip
+    outcome.counts["workforce_census_vacancies"] = _replace_year(
+        WorkforceCensusVacancies, organisation=organisation, years=[year], objects=vacancies
+    )
+    return outcome
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(round(float(value), 2)))
