@@ -375,7 +375,7 @@ def write_workforce_census(
     vacancies = [
         WorkforceCensusVacancies(
             organisation=organisation, run=run, collection_year=year,
-            reference_date=row.get("reference_date") or result.meta["reference_date"],
+            reference_date=row.get("reference_date") or result.meta["reference_date"],  # type: ignore[misc]
             vacancies_fte=_decimal_or_none(row.get("vacancies_fte")),
             agency_fte=_decimal_or_none(row.get("agency_fte")),
             agency_headcount=row.get("agency_headcount"),
