@@ -5,48 +5,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coredata', '0001_initial'),
-        ('organisation', '0003_organisation_ons_area_code'),
+        ("coredata", "0001_initial"),
+        ("organisation", "0003_organisation_ons_area_code"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkforceCensusVacancies',
+            name="WorkforceCensusVacancies",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('collection_year', models.PositiveSmallIntegerField()),
-                ('reference_date', models.DateField()),
-                ('vacancies_fte', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('agency_fte', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('agency_headcount', models.PositiveIntegerField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.organisation')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='coredata.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("collection_year", models.PositiveSmallIntegerField()),
+                ("reference_date", models.DateField()),
+                (
+                    "vacancies_fte",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                (
+                    "agency_fte",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                ("agency_headcount", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.organisation",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="coredata.importrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'workforce census vacancies',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'collection_year'), name='csww_vacancies_unique')],
+                "verbose_name_plural": "workforce census vacancies",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "collection_year"), name="csww_vacancies_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WorkforceCensusWorker',
+            name="WorkforceCensusWorker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('collection_year', models.PositiveSmallIntegerField()),
-                ('swe_no', models.CharField(max_length=32, verbose_name='Social Work England number')),
-                ('agency', models.BooleanField()),
-                ('fte', models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True)),
-                ('role_start_date', models.DateField(blank=True, null=True)),
-                ('role_end_date', models.DateField(blank=True, null=True)),
-                ('org_role', models.CharField(blank=True, max_length=4)),
-                ('working_days_lost', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True)),
-                ('cases', models.PositiveIntegerField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.organisation')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='coredata.importrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("collection_year", models.PositiveSmallIntegerField()),
+                (
+                    "swe_no",
+                    models.CharField(max_length=32, verbose_name="Social Work England number"),
+                ),
+                ("agency", models.BooleanField()),
+                ("fte", models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True)),
+                ("role_start_date", models.DateField(blank=True, null=True)),
+                ("role_end_date", models.DateField(blank=True, null=True)),
+                ("org_role", models.CharField(blank=True, max_length=4)),
+                (
+                    "working_days_lost",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True),
+                ),
+                ("cases", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.organisation",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="coredata.importrun",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'collection_year', 'swe_no'), name='csww_worker_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "collection_year", "swe_no"),
+                        name="csww_worker_unique",
+                    )
+                ],
             },
         ),
     ]

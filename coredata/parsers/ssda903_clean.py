@@ -162,15 +162,26 @@ def _one_pass(df: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, bool]:
     return df, True
 
 
+def year_label_offset(episodes: pd.DataFrame) -> int:
+    """1 when a stacked extract labels each return by its first year (2017 for April 2017
+    to March 2018), 0 when by its ending year (DfE's and liia-tools' convention): most
+    returns holding an episode that starts after 31 March of their YEAR means the former."""
+    years = episodes["year"].astype("int64")
+    return_keys = ["la", "year"] if "la" in episodes.columns else ["year"]
+    late = (
+        episodes["decom"]
+        .gt(_march_31(years))
+        .groupby([episodes[k] for k in return_keys], dropna=False)
+        .any()
+    )
+    return 1 if late.sum() * 2 > len(late) else 0
+
+
 def _year_end(df: pd.DataFrame, year_labels: YearLabels) -> pd.Series:
     """31 March ending each row's return year."""
     years = df["year"].astype("int64")
-    if year_labels == "auto":
-        march_31 = _march_31(years)
-        return_keys = ["la", "year"] if "la" in df.columns else ["year"]
-        late = df["decom"].gt(march_31).groupby([df[k] for k in return_keys], dropna=False).any()
-        year_labels = "start" if late.sum() * 2 > len(late) else "end"
-    shift = 1 if year_labels == "start" else 0
+    offsets = {"start": 1, "end": 0}
+    shift = year_label_offset(df) if year_labels == "auto" else offsets[year_labels]
     return _march_31(years + shift)
 
 

@@ -34,6 +34,7 @@ from coredata.models import (
     WorkforceCensusWorker,
 )
 from coredata.parsers.base import Level, ParseResult, Problem
+from coredata.parsers.ssda903_clean import year_label_offset
 from coredata.services.pseudonyms import child_pseudonym
 from organisation.models import Organisation
 
@@ -247,8 +248,18 @@ def write_ssda903(
             )  # fmt: skip
             return outcome
 
+    offset = 0
+    if stacked and "episodes" in tables and len(tables["episodes"]):
+        offset = year_label_offset(tables["episodes"])
+        if offset:
+            outcome.warning(
+                result.file_name, "column YEAR", "YEAR", "",
+                "YEAR labels each return by its first year; stored as the year ending on "
+                "31 March (YEAR + 1).",
+            )  # fmt: skip
+
     def year_of(row: dict[str, Any]) -> int:
-        return int(row["year"]) if stacked else int(year)  # type: ignore[arg-type]
+        return int(row["year"]) + offset if stacked else int(year)  # type: ignore[arg-type]
 
     la_frames = [f["la"] for f in tables.values() if "la" in f.columns]
     if la_frames:
@@ -277,7 +288,9 @@ def write_ssda903(
         if name in tables:
             child_ids.update(str(c) for c in tables[name]["child_id"].dropna())
     ids = children_ensure(organisation=organisation, child_ids=child_ids, details=details)
-    years = ssda903_years(result) if stacked else [int(year)]  # type: ignore[arg-type]
+    years = (
+        [y + offset for y in ssda903_years(result)] if stacked else [int(year)]  # type: ignore[arg-type]
+    )
 
     if "episodes" in tables:
         episodes = [

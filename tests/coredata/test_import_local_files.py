@@ -44,7 +44,8 @@ def test_teams_staff_and_allocations_import_together(organisation: Organisation)
     assert run.counts == {
         "services": 1, "teams": 2, "staff": 2, "staff_records": 3, "allocations": 3,
     }  # fmt: skip
-    assert run.files[0]["checksum"] and run.duration_seconds is not None
+    assert len(run.files[0]["checksum"]) == 64
+    assert run.duration_seconds is not None
     assert Child.objects.filter(organisation=organisation).count() == 2
     assert len(Child.objects.get(child_id="C1").pseudonym) == 24
 
