@@ -1,14 +1,30 @@
 """Shared fixtures: the personas every test speaks of (STYLE.md)."""
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from hypothesis import HealthCheck, settings
 
 from organisation.models import Organisation, Role, Service, Team, User
 from qa_system.celery import app as celery_app
 from tests.factories import OrganisationFactory, ServiceFactory, TeamFactory, person
+
+# Property tests: a modest number of examples, derandomised so that CI runs the same
+# examples every time (a failure is reproducible, never a fluke), no example database.
+# HYPOTHESIS_PROFILE=thorough explores more, with fresh random examples, on demand.
+settings.register_profile(
+    "ci",
+    max_examples=50,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

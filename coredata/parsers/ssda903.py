@@ -235,6 +235,14 @@ def parse_ssda903_csv(
 
     for duplicate in sorted({n for n in names if n and names.count(n) > 1}):
         problems.error("row 1", duplicate, duplicate, "the column appears more than once")
+    for number, cells in enumerate(rows[1:], start=2):
+        # A row of another width means a broken line (a stray line break or delimiter):
+        # its cells cannot be trusted to fall under the right columns.
+        if any(cell.strip() for cell in cells) and len(cells) != len(names):
+            problems.error(
+                f"row {number}", "", "",
+                f"the row has {len(cells)} cells where the header has {len(names)}",
+            )  # fmt: skip
     known = set(spec.columns) | set(STACK_COLUMNS)
     for column in names:
         if column and column not in known:

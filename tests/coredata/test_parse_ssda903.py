@@ -607,12 +607,23 @@ def test_xml_doctype_after_a_long_comment_is_still_refused() -> None:
     assert result.tables == {}
 
 
+def test_a_row_broken_by_a_stray_line_break_is_an_error() -> None:
+    data = b"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,1,\r0,,,,\n"
+    result = parse_ssda903_csv(io.BytesIO(data), file_name="h.csv")
+
+    assert [(p.level, p.location) for p in result.problems] == [
+        (Level.ERROR, "row 2"),
+        (Level.ERROR, "row 3"),
+    ]
+
+
 # --------------------------------------------------------------------------- properties
 
 
 def header_with_dob(value: str) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Every cell quoted, so that a line break inside the value stays inside its cell.
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerows(
         [
             ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
