@@ -11,6 +11,7 @@ WIDGET_CLASSES = {
     "select": "govuk-select",
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",
+    "multiplefile": "govuk-file-upload",
 }
 
 
