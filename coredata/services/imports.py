@@ -123,15 +123,22 @@ def _progress(run: ImportRun, value: int) -> None:
 
 
 def _already_imported(run: ImportRun, entry: dict[str, Any], year: int | None) -> bool:
-    """True when the last successful import of this kind (and year) had the same file."""
+    """True when the last successful import of this kind (and year) held the same file.
+
+    One import may hold several files of a kind and year (an SSDA903 return's tables):
+    the file is a repeat when any of them had the same checksum.
+    """
     earlier = ImportRun.objects.filter(
         organisation_id=run.organisation_id, status=ImportRun.Status.SUCCEEDED
     ).exclude(pk=run.pk)
     for previous in earlier.order_by("-finished_at", "-pk").iterator():
-        for other in previous.files:
-            if other.get("kind") != entry["kind"] or other.get("year") != year:
-                continue
-            return bool(other.get("checksum") == entry["checksum"])
+        same_kind = [
+            other
+            for other in previous.files
+            if other.get("kind") == entry["kind"] and other.get("year") == year
+        ]
+        if same_kind:
+            return any(other.get("checksum") == entry["checksum"] for other in same_kind)
     return False
 
 

@@ -92,3 +92,15 @@ def test_an_extract_without_our_rows_is_refused(db: None) -> None:
     run = run_import(organisation, {path.name: path.read_bytes()})
     assert run.status == ImportRun.Status.FAILED
     assert problems(run)[0][3] == "LA"
+
+
+def test_reimporting_a_return_of_several_tables_changes_nothing(
+    organisation: Organisation,
+) -> None:
+    files = {"header.csv": HEADER, "episodes.csv": EPISODES, "oc3.csv": OC3}
+    run_import(organisation, files, collection_year=2024)
+    before = snapshot()
+    again = run_import(organisation, files, collection_year=2024)
+    assert again.counts == {}
+    assert again.warning_count == 3
+    assert snapshot() == before
