@@ -134,6 +134,9 @@ def demo_organisation_seed() -> Organisation:
 
     with transaction.atomic():
         organisation = organisation_create(la_code=DEMO_LA_CODE, name=DEMO_NAME)
+        # Team history is set when the demo is first made; after that the staff file
+        # (loaded with the demo's core data) owns it.
+        fresh = not StaffMember.objects.filter(organisation=organisation).exists()
         teams: list[Team] = []
         services = {}
         for service_code, service_name, team_names in SERVICES:
@@ -154,7 +157,7 @@ def demo_organisation_seed() -> Organisation:
                 email=email,
                 password=DEMO_PASSWORD if email else None,
             )
-            if team is not None:
+            if team is not None and fresh:
                 team_membership_start(staff=staff, team=team, start_date=FIRST_START)
             return staff
 
@@ -191,7 +194,7 @@ def demo_organisation_seed() -> Organisation:
 
         # A few people moved team, so history attributes their earlier work elsewhere.
         movers = rng.sample(practitioners[1:], 5)
-        for mover in movers:
+        for mover in movers if fresh else []:
             current = mover.memberships.get(start_date=FIRST_START).team
             destination = rng.choice([t for t in teams if t != current])
             team_membership_start(staff=mover, team=destination, start_date=MOVE_DATE)

@@ -101,6 +101,7 @@ def generate(
     referrals_per_year: int,
     seed: int,
     area_code: str | None = None,
+    stay: frozenset[str] = frozenset(),
 ) -> SyntheticData:
     """A history for one organisation: children, referrals, plans, care, staff.
 
@@ -108,7 +109,8 @@ def generate(
     team does (assessment, child in need / family support, child protection, children in
     care, leaving care, early help). `workers`: (worker_id, name, team_code), the first
     of each team being its manager (holds no cases), or None to make staff to fit the
-    caseload. `area_code` (population.csv) defaults to the LA code.
+    caseload. `area_code` (population.csv) defaults to the LA code. Workers whose IDs
+    are in `stay` neither move nor leave.
     """
     if not teams:
         raise ValueError("at least one team is needed")
@@ -135,7 +137,7 @@ def generate(
     days_held = (segments["end"] - segments["start"] + 1).groupby(segments["team_code"]).sum()
     demand = {str(team): float(total) / window for team, total in days_held.items()}
     staff = workforce.staff_history(
-        rng, teams=teams, workers=workers, demand=demand, first=first, last=last
+        rng, teams=teams, workers=workers, demand=demand, first=first, last=last, stay=stay
     )
     allocations = casework.assign_workers(rng, segments, workforce.case_holders(staff, last))
     allocations.loc[allocations["end"] >= last, "end"] = NONE

@@ -114,8 +114,13 @@ def staff_history(
     demand: dict[str, float],
     first: int,
     last: int,
+    stay: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """Staff rows (dates as day numbers, end NONE while in post at the data's end)."""
+    """Staff rows (dates as day numbers, end NONE while in post at the data's end).
+
+    Workers named in `stay` hold their first post throughout: they neither move nor leave
+    (the demo's logins keep the team their README line promises).
+    """
     slots = _slots(teams, workers, demand)
     n = len(slots)
     codes = np.array([code for code, _, _, _ in teams], dtype=object)
@@ -145,10 +150,13 @@ def staff_history(
             np.maximum(60, rng.exponential(rates.AGENCY_TENURE_YEARS * 365.25, m)),
             rng.exponential(rates.PERMANENT_TENURE_YEARS * 365.25, m),
         ).astype("int64")
+        keep = np.isin(ids, sorted(stay)) if stay else np.zeros(m, dtype=bool)
+        tenure = np.where(keep, last - start + 1, tenure)
         leave = start + tenure
         move_day = start + 90 + (rng.random(m) * np.maximum(tenure - 90, 0)).astype("int64")
         moves = (
             ~agency
+            & ~keep
             & holding
             & (len(codes) > 1)
             & (move_day <= last)

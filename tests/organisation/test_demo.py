@@ -10,9 +10,9 @@ from organisation.selectors import user_scope
 
 @pytest.mark.django_db
 def test_seed_demo_makes_demoshire_and_is_idempotent() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--without-core-data", stdout=StringIO())
     counts = (StaffMember.objects.count(), TeamMembership.objects.count(), User.objects.count())
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--without-core-data", stdout=StringIO())
     assert (
         StaffMember.objects.count(),
         TeamMembership.objects.count(),
@@ -29,7 +29,7 @@ def test_seed_demo_makes_demoshire_and_is_idempotent() -> None:
 
 @pytest.mark.django_db
 def test_each_demo_login_holds_its_role() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--without-core-data", stdout=StringIO())
     for login in DEMO_LOGINS:
         user = User.objects.get(email=login.email)
         assert user.check_password(DEMO_PASSWORD)
