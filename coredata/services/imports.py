@@ -11,7 +11,7 @@ import logging
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -78,7 +78,7 @@ def import_run_create(
     *,
     organisation: Organisation,
     user: User | None,
-    uploads: list[tuple[str, IO[bytes]]],
+    uploads: Sequence[tuple[str, IO[bytes]]],
     kind: str | None = None,
     collection_year: int | None = None,
     enqueue: bool = True,
