@@ -2,8 +2,9 @@
 
 from collections.abc import Callable
 
-from benchmarks import bench_visibility
+from benchmarks import bench_imports, bench_visibility
 
 BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
     "visibility": bench_visibility.run,
+    "imports": bench_imports.run,
 }
