@@ -141,18 +141,26 @@ def _replace_year(
     return len(objects)
 
 
+def _is_for(organisation: Organisation, result: ParseResult, outcome: WriteOutcome) -> bool:
+    """Whether an XML return's LA code (its header's LEA) is the organisation's; if not,
+    the outcome gets the error that rejects it."""
+    file_la = str(result.meta.get("la_code") or "")
+    if file_la and file_la != organisation.la_code:
+        outcome.error(
+            result.file_name, "/Message/Header/Source/LEA", "LEA", file_la,
+            f"This file is for LA {file_la}, not {organisation.name} ({organisation.la_code}).",
+        )  # fmt: skip
+        return False
+    return True
+
+
 def write_cin_census(
     *, run: ImportRun, organisation: Organisation, result: ParseResult
 ) -> WriteOutcome:
     """Replace everything the CIN census said for its collection year."""
     outcome = WriteOutcome()
     year = int(result.meta["collection_year"])  # type: ignore[call-overload]
-    file_la = str(result.meta.get("la_code") or "")
-    if file_la and file_la != organisation.la_code:
-        outcome.error(
-            result.file_name, "/Message/Header/Source/LEA", "LEA", file_la,
-            f"This return is for LA {file_la}, not {organisation.name} ({organisation.la_code}).",
-        )  # fmt: skip
+    if not _is_for(organisation, result, outcome):
         return outcome
     children = result.tables["children"]
     details = {
@@ -364,12 +372,7 @@ def write_workforce_census(
     """Replace what the workforce census said for its collection year."""
     outcome = WriteOutcome()
     year = int(result.meta["collection_year"])  # type: ignore[call-overload]
-    file_la = str(result.meta.get("la_code") or "")
-    if file_la and file_la != organisation.la_code:
-        outcome.error(
-            result.file_name, "/Message/Header/Source/LEA", "LEA", file_la,
-            f"This census is for LA {file_la}, not {organisation.name} ({organisation.la_code}).",
-        )  # fmt: skip
+    if not _is_for(organisation, result, outcome):
         return outcome
     workers = [
         WorkforceCensusWorker(

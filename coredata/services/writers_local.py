@@ -45,6 +45,18 @@ def _staff(organisation: Organisation) -> dict[str, StaffMember]:
     return {s.worker_id: s for s in StaffMember.objects.filter(organisation=organisation)}
 
 
+UNKNOWN = {
+    "worker_id": "No staff member has this worker ID: load staff.csv first.",
+    "team_code": "No team has this code: load teams.csv first.",
+}
+
+
+def _unknown(
+    outcome: WriteOutcome, result: ParseResult, number: int, field_name: str, value: object
+) -> None:
+    outcome.error(result.file_name, f"row {number}", field_name, value, UNKNOWN[field_name])
+
+
 def _decimal(value: Any) -> Decimal:
     return Decimal(str(round(float(value), 2)))
 
@@ -157,10 +169,7 @@ def write_sickness(
     for number, row in enumerate(_rows(result.tables["sickness"]), start=2):
         person = staff.get(row["worker_id"])
         if person is None:
-            outcome.error(
-                result.file_name, f"row {number}", "worker_id", row["worker_id"],
-                "No staff member has this worker ID: load staff.csv first.",
-            )  # fmt: skip
+            _unknown(outcome, result, number, "worker_id", row["worker_id"])
             continue
         absences.append(
             SicknessAbsence(
@@ -184,10 +193,7 @@ def write_vacancies(
     for number, row in enumerate(_rows(result.tables["vacancies"]), start=2):
         team = teams.get(row["team_code"])
         if team is None:
-            outcome.error(
-                result.file_name, f"row {number}", "team_code", row["team_code"],
-                "No team has this code: load teams.csv first.",
-            )  # fmt: skip
+            _unknown(outcome, result, number, "team_code", row["team_code"])
             continue
         vacancies.append(
             Vacancy(organisation=organisation, run=run, team=team, date=row["date"],
@@ -215,15 +221,9 @@ def write_allocations(
         rows_in_file[(ids[row["child_id"]], row["start_date"])] = number
         team, worker = teams.get(row["team_code"]), staff.get(row["worker_id"])
         if worker is None:
-            outcome.error(
-                result.file_name, f"row {number}", "worker_id", row["worker_id"],
-                "No staff member has this worker ID: load staff.csv first.",
-            )  # fmt: skip
+            _unknown(outcome, result, number, "worker_id", row["worker_id"])
         if team is None:
-            outcome.error(
-                result.file_name, f"row {number}", "team_code", row["team_code"],
-                "No team has this code: load teams.csv first.",
-            )  # fmt: skip
+            _unknown(outcome, result, number, "team_code", row["team_code"])
         if team is None or worker is None:
             continue
         allocations.append(

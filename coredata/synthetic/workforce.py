@@ -18,64 +18,14 @@ import pandas as pd
 from coredata.synthetic import rates
 from coredata.synthetic.calendar import NONE, day, to_date, working_days_after
 from coredata.synthetic.rates import draw
+from organisation.demo import FIRST_NAMES, LAST_NAMES
 
-_FIRST = [
-    "Aisha",
-    "Ben",
-    "Chloe",
-    "Daniel",
-    "Ellie",
-    "Femi",
-    "Grace",
-    "Harry",
-    "Imran",
-    "Jade",
-    "Kofi",
-    "Laura",
-    "Mohammed",
-    "Nia",
-    "Oliver",
-    "Priya",
-    "Quinn",
-    "Rosie",
-    "Sam",
-    "Tariq",
-    "Uma",
-    "Vikram",
-    "Wendy",
-    "Yusuf",
-    "Zara",
-]
-_LAST = [
-    "Adams",
-    "Begum",
-    "Clarke",
-    "Davies",
-    "Evans",
-    "Farah",
-    "Green",
-    "Hughes",
-    "Iqbal",
-    "Jones",
-    "Khan",
-    "Lewis",
-    "Morgan",
-    "Nowak",
-    "Owen",
-    "Patel",
-    "Roberts",
-    "Smith",
-    "Taylor",
-    "Walker",
-    "Wright",
-    "Young",
-]
 STAFF_COLUMNS = ["worker_id", "name", "team_code", "fte", "start", "end", "agency", "case_holding"]
 
 
 def _names(rng: np.random.Generator, n: int) -> np.ndarray:
-    first = np.array(_FIRST, dtype=object)[rng.integers(0, len(_FIRST), n)]
-    last = np.array(_LAST, dtype=object)[rng.integers(0, len(_LAST), n)]
+    first = np.array(FIRST_NAMES, dtype=object)[rng.integers(0, len(FIRST_NAMES), n)]
+    last = np.array(LAST_NAMES, dtype=object)[rng.integers(0, len(LAST_NAMES), n)]
     return first + " " + last
 
 
