@@ -15,6 +15,7 @@ earlier file said about other records.
 from coredata.models.imports import ImportProblem, ImportRun
 from coredata.models.records import (
     Allocation,
+    AllocationSnapshot,
     Assessment,
     CareEpisode,
     CareLeaverReturn,
@@ -36,6 +37,7 @@ from coredata.models.records import (
 
 __all__ = [
     "Allocation",
+    "AllocationSnapshot",
     "Assessment",
     "CINPlan",
     "CPPlan",

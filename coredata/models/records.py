@@ -353,3 +353,28 @@ class WorkforceCensusVacancies(models.Model):
                 fields=["organisation", "collection_year"], name="csww_vacancies_unique"
             ),
         ]
+
+
+class AllocationSnapshot(LocalRecord):
+    """A child's allocated team and worker as an Ofsted Annex A list stated them, as at
+    the workbook's date (its latest date). Names are kept as written; the team and
+    worker are linked when a known one has that name."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    as_at = models.DateField()
+    list_name = models.CharField(max_length=32)
+    team_name = models.CharField(max_length=200, blank=True)
+    worker_name = models.CharField(max_length=200, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    worker = models.ForeignKey(
+        StaffMember, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "as_at", "list_name"], name="allocation_snapshot_unique"
+            ),
+        ]

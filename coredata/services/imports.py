@@ -264,11 +264,13 @@ def _write(
 def _write_annex_a(
     run: ImportRun, organisation: Organisation, result: ParseResult
 ) -> writers.WriteOutcome:
-    """Annex A gives early help episodes and visits (the date each child was last seen)."""
+    """Annex A gives early help episodes, visits (the date each child was last seen) and
+    each child's allocated team and worker."""
     outcome = writers.WriteOutcome()
     for part in (
         writers_local.write_early_help(run=run, organisation=organisation, result=result),
         writers_local.write_visits(run=run, organisation=organisation, result=result),
+        writers_local.write_allocation_snapshots(run=run, organisation=organisation, result=result),
     ):
         outcome.counts.update(part.counts)
         outcome.problems.extend(part.problems)

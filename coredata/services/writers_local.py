@@ -5,10 +5,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
 from django.db import models
 
 from coredata.models import (
     Allocation,
+    AllocationSnapshot,
     EarlyHelpEpisode,
     ImportRun,
     Population,
@@ -334,3 +336,70 @@ def write_population(
         Population, rows, unique=["organisation", "area_code", "year"], update=["population_0_17"]
     )
     return outcome
+
+
+def write_allocation_snapshots(
+    *, run: ImportRun, organisation: Organisation, result: ParseResult
+) -> WriteOutcome:
+    """Annex A's allocated team and worker per child, as at the workbook's latest date.
+
+    Annex A carries no extract date; its latest date (a visit, a referral, an early help
+    assessment) is the nearest thing to one. Team and worker are matched by name, ignoring
+    case; a name that matches no one, or more than one, is kept as written with a warning.
+    """
+    outcome = WriteOutcome()
+    frame = result.tables["allocations_snapshot"]
+    dates = [
+        table[column].max()
+        for table in result.tables.values()
+        for column in table.columns
+        if str(table[column].dtype).startswith("datetime64")
+    ]
+    known = [d for d in dates if d is not None and not pd.isna(d)]
+    if frame.empty or not known:
+        return outcome
+    as_at = max(known).date()
+    teams = _by_name(Team.objects.filter(organisation=organisation))
+    workers = _by_name(StaffMember.objects.filter(organisation=organisation))
+    ids = children_ensure(organisation=organisation, child_ids=frame["child_id"].dropna())
+    unmatched: set[tuple[str, str]] = set()
+    snapshots = []
+    for row in _rows(frame):
+        team_name, worker_name = row.get("team_name") or "", row.get("worker_name") or ""
+        team = teams.get(team_name.casefold()) if team_name else None
+        worker = workers.get(worker_name.casefold()) if worker_name else None
+        if team_name and team is None:
+            unmatched.add(("team_name", team_name))
+        if worker_name and worker is None:
+            unmatched.add(("worker_name", worker_name))
+        snapshots.append(
+            AllocationSnapshot(
+                organisation=organisation, run=run, child_id=ids[row["child_id"]], as_at=as_at,
+                list_name=row["list_name"], team_name=team_name, worker_name=worker_name,
+                team=team, worker=worker,
+            )
+        )  # fmt: skip
+    for field_name, name in sorted(unmatched):
+        outcome.warning(
+            result.file_name, "file", field_name, name,
+            "No one (or more than one) known by this name: kept as written, not linked.",
+        )  # fmt: skip
+    outcome.counts["allocation_snapshots"] = _upsert(
+        AllocationSnapshot,
+        snapshots,
+        unique=["child", "as_at", "list_name"],
+        update=["team_name", "worker_name", "team", "worker"],
+    )
+    return outcome
+
+
+def _by_name(queryset: Any) -> dict[str, Any]:
+    """Records by their name (case-folded), leaving out names held by more than one."""
+    found: dict[str, Any] = {}
+    repeated: set[str] = set()
+    for record in queryset:
+        key = record.name.casefold()
+        if key in found:
+            repeated.add(key)
+        found[key] = record
+    return {key: record for key, record in found.items() if key not in repeated}

@@ -7,6 +7,7 @@ from django.db import models
 
 from coredata.models import (
     Allocation,
+    AllocationSnapshot,
     Assessment,
     CareEpisode,
     CareLeaverReturn,
@@ -30,7 +31,7 @@ from organisation.models import Organisation, StaffMember, Team, TeamMembership
 RECORD_MODELS: list[type[models.Model]] = [
     Child, Referral, Assessment, Section47, CINPlan, CPPlan, CareEpisode, CareLeaverReturn,
     SocialWorkerEpisode, EarlyHelpEpisode, Visit, Allocation, StaffRecord, SicknessAbsence,
-    Vacancy, Population, StaffMember, Team, TeamMembership,
+    Vacancy, Population, StaffMember, Team, TeamMembership, AllocationSnapshot,
 ]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from coredata.models import (
+    AllocationSnapshot,
     EarlyHelpEpisode,
     ImportRun,
     Population,
@@ -50,6 +51,30 @@ def test_annex_a_gives_early_help_and_visits(db: None) -> None:
     assert run.files[0]["kind"] == "annex_a"
     assert EarlyHelpEpisode.objects.count() == run.counts["early_help_episodes"] == 5
     assert Visit.objects.count() == run.counts["visits"] > 0
+    snapshots = AllocationSnapshot.objects.all()
+    assert snapshots.count() == run.counts["allocation_snapshots"] == 39
+    assert {s.as_at.isoformat() for s in snapshots} == {"2021-03-15"}
+    first = snapshots.get(child__child_id="6537810", list_name="List 3")
+    assert (first.team_name, first.worker_name, first.team) == (
+        "Multi Agency Safeguarding Hub",
+        "Dustin Hazlett",
+        None,
+    )
+    assert any(p[3] == "worker_name" for p in problems(run))
+
+
+def test_annex_a_links_known_teams_and_workers(db: None) -> None:
+    organisation = Organisation.objects.create(name="Sample LA", la_code="301")
+    teams = "team_code,team_name,service_code,service_name\nM1,Multi Agency Safeguarding Hub,A,A\n"
+    staff = (
+        "worker_id,name,team_code,fte,start_date,end_date,agency,case_holding\n"
+        "W1,Dustin Hazlett,M1,1,2019-01-01,,N,Y\n"
+    )
+    assert run_import(organisation, {"teams.csv": teams, "staff.csv": staff}).status == "succeeded"
+    path = SAMPLES / "liia-tools" / "Annex_A.xlsx"
+    run_import(organisation, {path.name: path.read_bytes()})
+    first = AllocationSnapshot.objects.get(child__child_id="6537810", list_name="List 3")
+    assert (first.team.code, first.worker.worker_id) == ("M1", "W1")
 
 
 @pytest.mark.parametrize("area", ["", "E06000047"])
