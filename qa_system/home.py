@@ -5,16 +5,27 @@ until then each role's lists say plainly that nothing is waiting.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+
+from coredata.selectors import import_run_list_for_user
 from organisation.models import Role
-from organisation.selectors import UserScope
+from organisation.selectors import user_scope
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    text: str
+    url: str
 
 
 @dataclass(frozen=True)
 class WaitingList:
     title: str
     empty_text: str
-    items: list[str] = field(default_factory=list)
+    items: list[WaitingItem] = field(default_factory=list)
 
 
 ROLE_LISTS: dict[str, list[WaitingList]] = {
@@ -48,10 +59,31 @@ ROLE_LISTS: dict[str, list[WaitingList]] = {
 }
 
 
-def home_lists_for_scope(*, scope: UserScope) -> list[tuple[str, list[WaitingList]]]:
+def home_lists_for_user(*, user: Any) -> list[tuple[str, list[WaitingList]]]:
     """For each role the person holds, in a fixed order, its waiting lists."""
-    return [
-        (Role(role).label, ROLE_LISTS[role])
-        for role in Role
-        if scope.has_role(role) and role in ROLE_LISTS
-    ]
+    scope = user_scope(user=user)
+    lists = []
+    for role in Role:
+        if not scope.has_role(role) or role not in ROLE_LISTS:
+            continue
+        role_lists = ROLE_LISTS[role]
+        if role == Role.DATA_OFFICER:
+            role_lists = [_recent_imports(user), *role_lists[1:]]
+        lists.append((Role(role).label, role_lists))
+    return lists
+
+
+def _recent_imports(user: Any) -> WaitingList:
+    runs = import_run_list_for_user(user=user)[:5]
+    return WaitingList(
+        "Imports",
+        "No data has been imported yet.",
+        [
+            WaitingItem(
+                f"{timezone.localtime(run.created_at):%d %b %Y %H:%M}: "
+                f"{', '.join(f['name'] for f in run.files)}: {run.get_status_display()}",
+                reverse("coredata:import_detail", args=[run.pk]),
+            )
+            for run in runs
+        ],
+    )

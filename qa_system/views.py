@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 
 from organisation.models import StaffMember
 from organisation.selectors import staff_current_team, user_scope
-from qa_system.home import home_lists_for_scope
+from qa_system.home import home_lists_for_user
 from qa_system.selectors import health_report
 
 
@@ -28,6 +28,6 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "staff": staff,
             "team": staff_current_team(staff=staff) if staff else None,
-            "role_lists": home_lists_for_scope(scope=scope),
+            "role_lists": home_lists_for_user(user=request.user),
         },
     )

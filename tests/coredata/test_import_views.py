@@ -94,3 +94,16 @@ def test_the_api_starts_an_import_and_reads_its_run(
     )
     assert refused.status_code == 403
     assert _client(world.practitioner).get(f"/api/v1/imports/{run_id}/").status_code == 404
+
+
+def test_the_data_officers_home_lists_recent_imports(world: World) -> None:
+    from coredata.services.imports import import_run_create, import_run_execute
+
+    run = import_run_create(
+        organisation=world.organisation, user=None,
+        uploads=[("teams.csv", BytesIO(TEAMS))], enqueue=False,
+    )  # fmt: skip
+    import_run_execute(run_id=run.pk)
+    page = _client(world.data_officer).get("/").content.decode()
+    assert f'href="/imports/{run.pk}/"' in page
+    assert "teams.csv: Imported" in page
