@@ -4,7 +4,8 @@
 (run by a Celery task, or directly by `import_data`) parses every file, and only when no
 file has an error writes them all in one transaction. Any error, in a file or against
 the database, leaves the database as it was. Importing a file identical to the last one
-imported for the same kind (and collection year) changes nothing.
+imported for the same kind (and collection year) changes nothing. The uploaded files are
+deleted when their run finishes.
 """
 
 import logging
@@ -309,6 +310,9 @@ def _finish(
                 "failure_reason",
             ]
         )  # fmt: skip
+    # The stored copies hold child-level data and are no longer needed: the run keeps each
+    # file's name and checksum, and a rejected file is fixed and uploaded again.
+    shutil.rmtree(_storage_dir(run), ignore_errors=True)
     logger.info(
         "Import run %s %s in %.1f s: %s errors, %s warnings",
         run.pk, status, time.monotonic() - started, len(errors), len(warnings),

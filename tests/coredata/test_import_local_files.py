@@ -131,3 +131,12 @@ def test_a_run_is_executed_once_only(organisation: Organisation) -> None:
     again = import_run_execute(run_id=run.pk)
     assert again.finished_at == finished_at
     assert again.status == ImportRun.Status.SUCCEEDED
+
+
+def test_the_uploaded_files_are_deleted_when_the_run_finishes(
+    organisation: Organisation,
+) -> None:
+    from coredata.services.imports import _storage_dir
+
+    run = _load_basics(organisation)
+    assert not _storage_dir(run).exists()
