@@ -34,7 +34,7 @@ from coredata.models import (
     WorkforceCensusWorker,
 )
 from coredata.parsers.base import Level, ParseResult, Problem
-from coredata.parsers.ssda903_clean import year_label_offset
+from coredata.parsers.ssda903_clean import overlapping_episodes, year_label_offset
 from coredata.services.pseudonyms import child_pseudonym
 from organisation.models import Organisation
 
@@ -316,6 +316,7 @@ def write_ssda903(
         outcome.counts["care_episodes"] = _replace_year(
             CareEpisode, organisation=organisation, years=years, objects=episodes
         )
+        _check_stitched_episodes(outcome, result.file_name, organisation, tables["episodes"])
     if "oc3" in tables:
         returns = [
             CareLeaverReturn(
@@ -350,6 +351,24 @@ def write_ssda903(
             "Checked but not stored: no core data indicator uses this table.",
         )  # fmt: skip
     return outcome
+
+
+def _check_stitched_episodes(
+    outcome: WriteOutcome, file_name: str, organisation: Organisation, episodes: pd.DataFrame
+) -> None:
+    """Stitch this file's children's episodes with every other stored return, and refuse
+    the file if any still overlap (the stitching is built never to leave overlaps: this is
+    the check that it did not)."""
+    from coredata.frames import care_episodes_frame
+
+    children = episodes["child_id"].dropna().unique().tolist()
+    stitched = care_episodes_frame(organisation=organisation, child_ids=children)
+    for row in _rows(overlapping_episodes(stitched)):
+        outcome.error(
+            file_name, "file", "DECOM", row["decom"],
+            f"Child {row['child_id']}: this episode still overlaps another after the "
+            "returns were stitched together.",
+        )  # fmt: skip
 
 
 def _infer_903_year(result: ParseResult) -> int | None:

@@ -104,3 +104,34 @@ def test_reimporting_a_return_of_several_tables_changes_nothing(
     assert again.counts == {}
     assert again.warning_count == 3
     assert snapshot() == before
+
+
+def test_stacked_returns_read_back_stitched(organisation: Organisation) -> None:
+    from coredata.frames import care_episodes_frame
+    from coredata.parsers.ssda903_clean import overlapping_episodes
+
+    folder = SAMPLES / "cs-demand-model-regional"
+    run_import(organisation, {"episodes.csv": (folder / "episodes.csv").read_bytes()})
+    stored = CareEpisode.objects.count()
+    stitched = care_episodes_frame(organisation=organisation)
+    assert 0 < len(stitched) < stored
+    assert overlapping_episodes(stitched).empty
+    assert not stitched.duplicated(["child_id", "decom"]).any()
+
+
+def test_an_open_episode_is_closed_by_the_next_years_return(
+    organisation: Organisation,
+) -> None:
+    from coredata.frames import care_episodes_frame
+
+    older = EPISODES  # K1's second episode (from 1 September 2023) is open
+    newer = (
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN\nK1,01/02/2025,S,C2,N1,U4,PR1,,,,,,\n"
+    )
+    run_import(organisation, {"episodes.csv": older}, collection_year=2024)
+    run_import(organisation, {"episodes.csv": newer}, collection_year=2025)
+    k1 = care_episodes_frame(organisation=organisation, child_ids=["K1"])
+    closed = k1[k1["decom"] == "2023-09-01"].iloc[0]
+    # The next episode starts a new period of care (RNE S): closed the day before, E99.
+    assert (closed["dec"].date().isoformat(), closed["rec"]) == ("2025-01-31", "E99")
