@@ -1,0 +1,1 @@
+"""outcomes indicators (INDICATORS.md)."""

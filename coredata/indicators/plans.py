@@ -1,0 +1,1 @@
+"""plans indicators (INDICATORS.md)."""

@@ -1,0 +1,104 @@
+"""The indicators, by code, and the run that computes them all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from coredata.indicators.inputs import EngineInputs
+from coredata.indicators.periods import expand_to_periods, periods_between, stock_periods
+from coredata.indicators.results import empty_results, population_by_period
+from coredata.indicators.units import attribute, to_units
+
+
+@dataclass
+class Context:
+    """What every indicator function is given: the inputs, the periods computed, and
+    attribution to units, worked out once and shared."""
+
+    inputs: EngineInputs
+
+    @cached_property
+    def periods(self) -> pd.DataFrame:
+        return periods_between(self.inputs.first_month_end, self.inputs.last_month_end)
+
+    @cached_property
+    def stock_periods(self) -> pd.DataFrame:
+        """The periods with their reference date R (= period end)."""
+        return stock_periods(self.periods)
+
+    @cached_property
+    def reference_dates(self) -> pd.Series:
+        """Every distinct R: each stock measure is judged once per month end."""
+        ends = self.periods["period_end"].drop_duplicates().sort_values()
+        return ends.reset_index(drop=True)
+
+    @cached_property
+    def population(self) -> pd.DataFrame:
+        return population_by_period(self.periods, self.inputs.frame("population"))
+
+    def frame(self, name: str) -> pd.DataFrame:
+        return self.inputs.frame(name)
+
+    def units_on(self, events: pd.DataFrame, date_column: str) -> pd.DataFrame:
+        """Events with unit_type and unit_code, attributed on `date_column`."""
+        attributed = attribute(events, date_column, self.frame("allocations"), self.frame("teams"))
+        return to_units(attributed, self.inputs.la_code)
+
+    def in_periods(self, events: pd.DataFrame, date_column: str) -> pd.DataFrame:
+        """Events repeated for each period containing `date_column` (flow measures)."""
+        return expand_to_periods(events, date_column, self.periods)
+
+    def at_reference_dates(self, stock: pd.DataFrame) -> pd.DataFrame:
+        """A stock judged at each R (a `reference_date` column) spread to every period
+        ending on that R."""
+        mapping = self.stock_periods[["reference_date", "period_start", "period_end"]]
+        return stock.merge(mapping, on="reference_date", how="inner")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str  # count, rate_10k, pct, ratio
+    direction: str  # higher_better, lower_better, context
+    group: str  # activity, plans, outcomes, workforce
+    compute: Callable[[Context], pd.DataFrame] = field(compare=False)
+
+    @property
+    def definition(self) -> str:
+        """The plain-English definition shown beside the number: the function's docstring."""
+        return (self.compute.__doc__ or "").strip()
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def register(
+    code: str, name: str, *, unit: str, direction: str, group: str
+) -> Callable[[Callable[[Context], pd.DataFrame]], Callable[[Context], pd.DataFrame]]:
+    """Decorator: add an indicator function to the registry under its code."""
+
+    def add(function: Callable[[Context], pd.DataFrame]) -> Callable[[Context], pd.DataFrame]:
+        if code in INDICATORS:
+            raise ValueError(f"indicator {code} registered twice")
+        INDICATORS[code] = Indicator(code, name, unit, direction, group, function)
+        return function
+
+    return add
+
+
+def compute_all(inputs: EngineInputs, codes: list[str] | None = None) -> pd.DataFrame:
+    """Every registered indicator (or those named) for every unit and period."""
+    from coredata.indicators import catalogue  # noqa: F401 - registers the indicators
+
+    context = Context(inputs)
+    chosen = [INDICATORS[code] for code in (codes or sorted(INDICATORS))]
+    parts = [indicator.compute(context) for indicator in chosen]
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return empty_results()
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,1 @@
+"""workforce indicators (INDICATORS.md)."""
