@@ -40,7 +40,9 @@ def attribute(
     result["_row"] = range(len(result))
     dated = result[result[date_column].notna()].sort_values(date_column, kind="stable")
     if allocations.empty or dated.empty:
-        matched = dated.assign(**{WORKER_ID: pd.NA, TEAM_CODE: pd.NA, "_end": pd.NaT})
+        matched = dated.copy()
+        matched[WORKER_ID] = pd.NA
+        matched[TEAM_CODE] = pd.NA
     else:
         held = allocations[[CHILD_ID, WORKER_ID, TEAM_CODE, "start_date", "end_date"]]
         held = held.rename(columns={"start_date": "_start", "end_date": "_end"})
