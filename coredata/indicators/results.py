@@ -92,10 +92,9 @@ def share_rows(
     rows = rows[rows["denominator"] > 0].copy()
     rows["indicator"] = indicator
     rows["breakdown"] = breakdown_text(rows) if callable(breakdown_text) else breakdown_text
+    # Scaled before dividing: 3 × 10,000 / 20,000 is exactly 1.5.
     rows["value"] = (
-        rows["numerator"].astype("float64")
-        / rows["denominator"].astype("float64")
-        * (1.0 if scale is None else scale)
+        rows["numerator"].astype("float64") * scale / rows["denominator"].astype("float64")
     )
     return finish(rows)
 
