@@ -6,10 +6,12 @@ administrators only. Everyone else gets 404.
 
 from typing import Any
 
+import pandas as pd
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from coredata.models import ImportProblem, ImportRun
+from coredata.indicators.results import RESULT_DTYPES, empty_results
+from coredata.models import ImportProblem, ImportRun, RefreshRun, UnitResults
 from organisation.models import Role
 from organisation.selectors import user_scope
 
@@ -36,3 +38,27 @@ def import_run_get_for_user(*, user: Any, pk: int) -> ImportRun:
 def import_problem_list(*, run: ImportRun) -> QuerySet[ImportProblem]:
     """The problems of a run the caller already may see (errors first)."""
     return run.problems.order_by("-level", "pk")
+
+
+def refresh_current(*, organisation_id: int) -> RefreshRun | None:
+    """The run whose results readers see: the organisation's latest succeeded refresh."""
+    return (
+        RefreshRun.objects.filter(
+            organisation_id=organisation_id, status=RefreshRun.Status.SUCCEEDED
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def unit_results_frame(*, run: RefreshRun, unit_type: str, unit_code: str) -> pd.DataFrame:
+    """One unit's results in a refresh run, in the results format (empty if none)."""
+    row = UnitResults.objects.filter(run=run, unit_type=unit_type, unit_code=unit_code).first()
+    if row is None:
+        return empty_results()
+    frame = pd.DataFrame(row.results)
+    frame.insert(0, "unit_code", unit_code)
+    frame.insert(0, "unit_type", unit_type)
+    for column in ("period_start", "period_end"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame.astype(RESULT_DTYPES)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from qa_system.env import env_bool, env_int, env_list, env_str, local_secret_key
@@ -314,6 +315,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Proves beat and a worker are alive: /healthz reads the time it writes.
     "heartbeat": {"task": "qa_system.tasks.heartbeat", "schedule": 30.0},
+    # Nightly, so that date-driven figures (plans open a year, children not seen) move on
+    # even on days nothing is imported.
+    "refresh-indicators-nightly": {
+        "task": "coredata.tasks.refresh_all_organisations",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
 # /healthz reports beat as stale when the last heartbeat is older than this.
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)

@@ -13,6 +13,7 @@ earlier file said about other records.
 """
 
 from coredata.models.imports import ImportProblem, ImportRun
+from coredata.models.indicators import RefreshRun, UnitResults
 from coredata.models.records import (
     Allocation,
     AllocationSnapshot,
@@ -49,10 +50,12 @@ __all__ = [
     "ImportRun",
     "Population",
     "Referral",
+    "RefreshRun",
     "Section47",
     "SicknessAbsence",
     "SocialWorkerEpisode",
     "StaffRecord",
+    "UnitResults",
     "Vacancy",
     "Visit",
     "WorkforceCensusVacancies",
