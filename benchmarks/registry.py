@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 
-from benchmarks import bench_imports, bench_visibility
+from benchmarks import bench_engine, bench_imports, bench_visibility
 
 BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
     "visibility": bench_visibility.run,
     "imports": bench_imports.run,
+    "engine": bench_engine.run,
 }

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from coredata.models import Child, ImportRun
 from coredata.services.imports import import_run_create, import_run_execute
-from coredata.synthetic import generate, write_files
+from coredata.services.refresh import refresh_now
+from coredata.synthetic import SyntheticData, generate, write_files
 from organisation.demo import DEMO_LOGINS, FIRST_START
 from organisation.models import Organisation, Role, StaffMember, TeamMembership
 
@@ -68,22 +69,30 @@ def demo_core_data_seed(*, organisation: Organisation) -> list[ImportRun]:
         seed=DEMO_SEED,
         stay=stay,
     )
-    runs = []
     with tempfile.TemporaryDirectory() as folder_name:
-        folder = Path(folder_name)
-        write_files(data, folder)
-        batches: list[tuple[list[str], int | None]] = [
-            (["teams.csv", "staff.csv"], None),
-            ([f"cin_census_{year}.xml" for year in data.collection_years], None),
-            *[
-                ([f"ssda903_{year}/{table}.csv" for table in ("header", "episodes", "oc3")], year)
-                for year in data.collection_years
-            ],
-            (LOCAL_FILES, None),
-        ]
-        for names, year in batches:
-            runs.append(_import(organisation, folder, names, year))
+        runs = synthetic_load(organisation=organisation, data=data, folder=Path(folder_name))
+    # The demo's pages have figures at once; a failure is shown on them, not raised here.
+    refresh_now(organisation=organisation)
     return runs
+
+
+def synthetic_load(
+    *, organisation: Organisation, data: SyntheticData, folder: Path
+) -> list[ImportRun]:
+    """Write generated data's files into `folder` and import them in the order their
+    dependencies need (teams and staff, CIN returns, each year's SSDA903 return, then the
+    other local files), each batch all or nothing. Raises DemoImportFailed on a refusal."""
+    write_files(data, folder)
+    batches: list[tuple[list[str], int | None]] = [
+        (["teams.csv", "staff.csv"], None),
+        ([f"cin_census_{year}.xml" for year in data.collection_years], None),
+        *[
+            ([f"ssda903_{year}/{table}.csv" for table in ("header", "episodes", "oc3")], year)
+            for year in data.collection_years
+        ],
+        (LOCAL_FILES, None),
+    ]
+    return [_import(organisation, folder, names, year) for names, year in batches]
 
 
 def _import(
@@ -101,7 +110,8 @@ def _import(
     finally:
         for _, stream in streams:
             stream.close()
-    run = import_run_execute(run_id=run.pk)
+    # The caller refreshes once at the end, rather than a refresh per import.
+    run = import_run_execute(run_id=run.pk, request_refresh=False)
     if run.status != ImportRun.Status.SUCCEEDED:
         raise DemoImportFailed(f"The demo import {run.pk} of {', '.join(names)} was rejected.")
     return run

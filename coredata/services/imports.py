@@ -143,14 +143,14 @@ def _already_imported(run: ImportRun, entry: dict[str, Any], year: int | None) -
     return False
 
 
-def import_run_execute(*, run_id: int, enqueue_refresh: bool = True) -> ImportRun:
+def import_run_execute(*, run_id: int, request_refresh: bool = True) -> ImportRun:
     """Parse, check and write the run's files.
 
     Idempotent: the run is claimed atomically (queued to running), so a second delivery
     of the task, or a second caller, does nothing; a run left "running" by a worker that
     died is claimed again once it is older than the task's time limit. An import that
-    changed data asks for an indicator refresh (queued; `enqueue_refresh=False` leaves it
-    waiting for the caller to run).
+    changed data asks for an indicator refresh (`request_refresh=False`: the caller will
+    refresh itself, once, after several imports).
     """
     now = timezone.now()
     stale = now - timedelta(seconds=IMPORT_TIME_LIMIT + 60)
@@ -175,11 +175,11 @@ def import_run_execute(*, run_id: int, enqueue_refresh: bool = True) -> ImportRu
         run.failure_reason = "The import stopped on an unexpected error; nothing was changed."
         return _finish(run, ImportRun.Status.FAILED, {}, [], started)
     finished = _finish(run, ImportRun.Status.SUCCEEDED, counts, problems, started)
-    if counts:
+    if counts and request_refresh:
         # New data: refresh the indicators (coalesced with any refresh already waiting).
         from coredata.services.refresh import refresh_request
 
-        refresh_request(organisation=finished.organisation, enqueue=enqueue_refresh)
+        refresh_request(organisation=finished.organisation)
     return finished
 
 
