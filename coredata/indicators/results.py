@@ -105,7 +105,13 @@ def population_by_period(periods: pd.DataFrame, population: pd.DataFrame) -> pd.
     ending 31 March Y using the mid-(Y−1) estimate. Columns: period_start, period_end,
     population (periods without an estimate are left out)."""
     if population.empty:
-        return pd.DataFrame(columns=["period_start", "period_end", "population"])
+        return pd.DataFrame(
+            {
+                "period_start": pd.Series(dtype="datetime64[ns]"),
+                "period_end": pd.Series(dtype="datetime64[ns]"),
+                "population": pd.Series(dtype="Int64"),
+            }
+        )
     end = periods["period_end"]
     fy_end_year = end.dt.year + (end.dt.month > 3).astype("int64")
     wanted = periods[["period_start", "period_end"]].assign(year=fy_end_year - 1)

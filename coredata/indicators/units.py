@@ -75,11 +75,15 @@ def to_units(attributed: pd.DataFrame, la_code: str) -> pd.DataFrame:
     allocated = attributed[WORKER_ID].notna()
     parts = [
         attributed.assign(unit_type=ORGANISATION, unit_code=la_code),
+        # Codes are taken from each selection itself (a callable): an empty selection then
+        # stays empty instead of picking up the whole column by index.
         attributed[allocated & attributed[SERVICE_CODE].notna()].assign(
-            unit_type=SERVICE, unit_code=attributed[SERVICE_CODE]
+            unit_type=SERVICE, unit_code=lambda rows: rows[SERVICE_CODE]
         ),
-        attributed[allocated].assign(unit_type=TEAM, unit_code=attributed[TEAM_CODE]),
-        attributed[allocated].assign(unit_type=PRACTITIONER, unit_code=attributed[WORKER_ID]),
+        attributed[allocated].assign(unit_type=TEAM, unit_code=lambda rows: rows[TEAM_CODE]),
+        attributed[allocated].assign(
+            unit_type=PRACTITIONER, unit_code=lambda rows: rows[WORKER_ID]
+        ),
         attributed[~allocated].assign(unit_type=UNALLOCATED, unit_code=la_code),
     ]
     units = pd.concat(parts, ignore_index=True)

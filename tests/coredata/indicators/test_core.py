@@ -201,3 +201,54 @@ def test_a1_counts_referrals_per_unit_and_rates_for_the_organisation() -> None:
         ("unallocated", "970", ""): (2, pd.NA, 2),
         ("organisation", "970", "measure=rate_10k"): (3, 20_000, 1.5),
     }
+
+
+def test_to_units_makes_no_rows_for_levels_nobody_is_at() -> None:
+    events = pd.DataFrame({"child_id": ["C1"], "day": _dates("2024-02-01")})
+    teams = pd.DataFrame({"team_code": ["T1"], "service_code": ["S1"]})
+    empty = pd.DataFrame(
+        {"child_id": pd.Series(dtype="string"), "worker_id": pd.Series(dtype="string"),
+         "team_code": pd.Series(dtype="string"), "start_date": _dates(),
+         "end_date": _dates()}
+    )  # fmt: skip
+    units = to_units(attribute(events, "day", empty, teams), "970")
+    assert sorted(zip(units["unit_type"], units["unit_code"], strict=True)) == [
+        ("organisation", "970"),
+        ("unallocated", "970"),
+    ]
+
+
+def test_rates_without_a_population_give_no_rows() -> None:
+    periods = periods_between(date(2024, 3, 31), date(2024, 3, 31))
+    empty = pd.DataFrame({"year": pd.Series(dtype="Int64"),
+                          "population_0_17": pd.Series(dtype="Int64")})  # fmt: skip
+    chosen = population_by_period(periods, empty)
+    assert chosen.empty
+    assert str(chosen["period_end"].dtype) == "datetime64[ns]"
+
+
+def test_a2_lists_every_source_for_the_organisation_but_only_those_seen_below() -> None:
+    referrals = pd.DataFrame(
+        {"child_id": ["C1", "C2"], "referral_date": _dates("2024-04-02", "2024-04-03"),
+         "source": ["6", "1A"], "nfa": [False, False],
+         "closure_date": _dates(None, None), "closure_reason": [pd.NA] * 2,
+         "initial_cpc_date": _dates(None, None)}
+    )  # fmt: skip
+    allocations = pd.DataFrame(
+        {"child_id": ["C1"], "worker_id": ["W1"], "team_code": ["T1"],
+         "start_date": _dates("2024-01-01"), "end_date": _dates(None)}
+    )  # fmt: skip
+    inputs = EngineInputs(
+        "970",
+        {"referrals": referrals, "allocations": allocations,
+         "teams": pd.DataFrame({"team_code": ["T1"], "service_code": ["S1"]})},
+        date(2024, 4, 30), date(2024, 4, 30),
+    )  # fmt: skip
+    results = compute_all(inputs, codes=["A2"])
+    month = results[results["period_start"] == pd.Timestamp("2024-04-01")]
+    organisation = month[month["unit_type"] == "organisation"]
+    team = month[month["unit_type"] == "team"]
+    assert len(organisation) == 32
+    assert organisation.set_index("breakdown").loc["source=6", "value"] == 50.0
+    assert sorted(team["breakdown"]) == ["group=police", "source=6"]
+    assert team["value"].tolist() == [100.0, 100.0]
