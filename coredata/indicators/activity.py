@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from coredata.codes import REFERRAL_SOURCE_GROUPS
-from coredata.indicators.care import periods_of_care
 from coredata.indicators.inputs import CHILD_ID
 from coredata.indicators.periods import add_months, month_end_of
 from coredata.indicators.registry import Context, register
@@ -131,7 +130,7 @@ def care_starts(context: Context) -> pd.DataFrame:
     """Starts of periods of care that count as looked after: not short breaks only, and
     begun by an episode with RNE S (child_id, start)."""
     episodes = context.frame("care_episodes")
-    periods = periods_of_care(episodes)
+    periods = context.care_periods
     periods = periods[~periods["short_breaks"]]
     first = episodes[[CHILD_ID, "decom", "rne"]].drop_duplicates([CHILD_ID, "decom"], keep="last")
     periods = periods.merge(first, left_on=[CHILD_ID, "start"], right_on=[CHILD_ID, "decom"])

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from coredata.codes import ADOPTION_REASONS, SGO_REASONS
-from coredata.indicators.care import SHORT_BREAKS, periods_of_care, placements
+from coredata.indicators.care import SHORT_BREAKS
 from coredata.indicators.inputs import CHILD_ID
 from coredata.indicators.periods import add_months, open_at_reference_dates
 from coredata.indicators.registry import Context, register
@@ -76,7 +76,7 @@ def looked_after(context: Context) -> pd.DataFrame:
     """Children looked after at each R: a period of care (not short breaks only) started
     on or before R and not ended on or before R. Columns: CHILD_ID, reference_date,
     care_start (the start of the current period of care)."""
-    care = periods_of_care(context.frame("care_episodes"))
+    care = context.care_periods
     care = care[~care["short_breaks"]]
     open_ = open_at_reference_dates(care, "start", "end", context.periods)
     rows = open_[[CHILD_ID, "reference_date", "start"]].rename(columns={"start": "care_start"})
@@ -86,7 +86,7 @@ def looked_after(context: Context) -> pd.DataFrame:
 
 def care_placements(context: Context) -> pd.DataFrame:
     """Placements (care.placements) outside short-breaks-only periods of care."""
-    found = placements(context.frame("care_episodes"))
+    found = context.care_placements
     return found.loc[~found["short_breaks"], [CHILD_ID, "start", "end"]]
 
 
@@ -149,7 +149,7 @@ def o3_long_term_stability(context: Context) -> pd.DataFrame:
     unit, for the unit holding the child at R."""
     # Each period of care counts at the R from its start + 30 months, while it is open
     # and before the child's 16th birthday: an interval "open at R" like any other.
-    care = periods_of_care(context.frame("care_episodes"))
+    care = context.care_periods
     care = care[~care["short_breaks"]]
     care = care.merge(birth_dates(context, care[CHILD_ID]), on=CHILD_ID, how="inner")
     care = care[care["birth_date"].notna()]

@@ -8,10 +8,11 @@ from functools import cached_property
 
 import pandas as pd
 
+from coredata.indicators.care import periods_of_care, placements
 from coredata.indicators.inputs import EngineInputs
 from coredata.indicators.periods import expand_to_periods, periods_between, stock_periods
 from coredata.indicators.results import empty_results, population_by_period
-from coredata.indicators.units import attribute, to_units
+from coredata.indicators.units import attribute, prepare_allocations, to_units
 
 
 @dataclass
@@ -40,12 +41,42 @@ class Context:
     def population(self) -> pd.DataFrame:
         return population_by_period(self.periods, self.inputs.frame("population"))
 
+    @cached_property
+    def _frames(self) -> dict[str, pd.DataFrame]:
+        return {}
+
     def frame(self, name: str) -> pd.DataFrame:
-        return self.inputs.frame(name)
+        """An input frame, typed once per run. Each caller gets its own shallow copy
+        (copy-on-write: changing it never changes what other indicators see)."""
+        if name not in self._frames:
+            self._frames[name] = self.inputs.frame(name)
+        return self._frames[name].copy(deep=False)
+
+    @cached_property
+    def _allocations(self) -> pd.DataFrame:
+        return prepare_allocations(self.frame("allocations"))
+
+    @cached_property
+    def _care_periods(self) -> pd.DataFrame:
+        return periods_of_care(self.frame("care_episodes"))
+
+    @cached_property
+    def _care_placements(self) -> pd.DataFrame:
+        return placements(self.frame("care_episodes"))
+
+    @property
+    def care_periods(self) -> pd.DataFrame:
+        """care.periods_of_care of the SSDA903 episodes (worked out once per run)."""
+        return self._care_periods.copy(deep=False)
+
+    @property
+    def care_placements(self) -> pd.DataFrame:
+        """care.placements of the SSDA903 episodes (worked out once per run)."""
+        return self._care_placements.copy(deep=False)
 
     def units_on(self, events: pd.DataFrame, date_column: str) -> pd.DataFrame:
         """Events with unit_type and unit_code, attributed on `date_column`."""
-        attributed = attribute(events, date_column, self.frame("allocations"), self.frame("teams"))
+        attributed = attribute(events, date_column, self._allocations, self.frame("teams"))
         return to_units(attributed, self.inputs.la_code)
 
     def in_periods(self, events: pd.DataFrame, date_column: str) -> pd.DataFrame:

@@ -39,14 +39,12 @@ def attribute(
     result = events.copy()
     result["_row"] = range(len(result))
     dated = result[result[date_column].notna()].sort_values(date_column, kind="stable")
-    if allocations.empty or dated.empty:
+    held = allocations if "_start" in allocations.columns else prepare_allocations(allocations)
+    if held.empty or dated.empty:
         matched = dated.copy()
         matched[WORKER_ID] = pd.NA
         matched[TEAM_CODE] = pd.NA
     else:
-        held = allocations[[CHILD_ID, WORKER_ID, TEAM_CODE, "start_date", "end_date"]]
-        held = held.rename(columns={"start_date": "_start", "end_date": "_end"})
-        held = held.sort_values("_start", kind="stable")
         matched = pd.merge_asof(
             dated,
             held,
@@ -64,6 +62,13 @@ def attribute(
     for column in (WORKER_ID, TEAM_CODE, SERVICE_CODE):
         result[column] = result[column].astype("string")
     return result.drop(columns="_row")
+
+
+def prepare_allocations(allocations: pd.DataFrame) -> pd.DataFrame:
+    """Allocations as `attribute` searches them (sorted by start): done once per run."""
+    held = allocations[[CHILD_ID, WORKER_ID, TEAM_CODE, "start_date", "end_date"]]
+    held = held.rename(columns={"start_date": "_start", "end_date": "_end"})
+    return held.sort_values("_start", kind="stable").reset_index(drop=True)
 
 
 def to_units(attributed: pd.DataFrame, la_code: str) -> pd.DataFrame:
