@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coredata import views
+from coredata import views, views_indicators
 
 app_name = "coredata"
 
@@ -9,4 +9,17 @@ urlpatterns = [
     path("imports/new/", views.import_create, name="import_create"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/problems.csv", views.import_problems_csv, name="import_problems_csv"),
+    path("core-data/", views_indicators.indicators_organisation, name="indicators_organisation"),
+    path(
+        "core-data/services/<int:pk>/",
+        views_indicators.indicators_service,
+        name="indicators_service",
+    ),
+    path("core-data/teams/<int:pk>/", views_indicators.indicators_team, name="indicators_team"),
+    path(
+        "core-data/practitioners/<int:pk>/",
+        views_indicators.indicators_practitioner,
+        name="indicators_practitioner",
+    ),
+    path("core-data/me/", views_indicators.indicators_me, name="indicators_me"),
 ]

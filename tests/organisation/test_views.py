@@ -238,11 +238,12 @@ def test_navigation_shows_administration_only_to_administrators(world: World) ->
     assert [item.label for item in admin_nav] == [
         "Home",
         "Teams and services",
+        "Core data",
         "Imports",
         "Administration",
         "Your account",
     ]
-    assert [item.label for item in practitioner_nav] == ["Home", "Your account"]
+    assert [item.label for item in practitioner_nav] == ["Home", "Core data", "Your account"]
 
 
 def test_my_account_lists_the_users_roles(world: World) -> None:
