@@ -87,9 +87,9 @@ def engine_inputs_for(*, organisation: Organisation, today: date | None = None) 
 
     Statutory records are resolved to their effective version here: a referral and each
     module by the latest return holding it, modules unioned across returns, SSDA903
-    episodes stitched. The periods run from the month of the earliest referral, plan or
-    episode to the last month end on or before the latest date in the data (and never
-    after today).
+    episodes stitched. The periods run from the first month of the earliest statutory
+    return loaded (or, with none, of the earliest record) to the last month end on or
+    before the latest date in the data (and never after today).
     """
     org = {"organisation": organisation}
     children = _frame(
@@ -200,6 +200,7 @@ def engine_inputs_for(*, organisation: Organisation, today: date | None = None) 
                 frames[name][column] = frames[name][column].astype("float64")
     typed = {name: _typed(name, frame) for name, frame in frames.items()}
     first, last = _window(typed, today or timezone.localdate())
+    first = min(max(first, _first_return_month_end(organisation) or first), last)
     return EngineInputs(
         la_code=organisation.la_code,
         frames=typed,
@@ -207,6 +208,25 @@ def engine_inputs_for(*, organisation: Organisation, today: date | None = None) 
         last_month_end=last,
         bank_holidays=load_bank_holidays(),
     )
+
+
+def _first_return_month_end(organisation: Organisation) -> date | None:
+    """The first month of the earliest statutory return loaded (April of its year).
+
+    A return also holds older records still open in its year, but not the ones closed
+    before it: figures for months before the first return would be incomplete, so the
+    periods start there."""
+    years = [
+        model.objects.filter(organisation=organisation)
+        .order_by("collection_year")
+        .values_list("collection_year", flat=True)
+        .first()
+        for model in (Referral, CareEpisode)
+    ]
+    known = [year for year in years if year]
+    if not known:
+        return None
+    return date(min(known) - 1, 4, 30)
 
 
 def _population(organisation: Organisation) -> pd.DataFrame:

@@ -24,10 +24,21 @@ def _ordered(episodes: pd.DataFrame) -> pd.DataFrame:
     return ordered.reset_index(drop=True)
 
 
-def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
-    """One row per period of care: child_id, start, end (NaT while open), short_breaks.
+def _same_child_as_previous(ordered: pd.DataFrame) -> pd.Series:
+    """True where a row's child is the previous row's. (With the string dtype, comparing
+    the first row to the missing one before it gives <NA>, not False: filled here, or
+    the first child's rows would drop out of every grouping.)"""
+    same = ordered[CHILD_ID].eq(ordered[CHILD_ID].shift())
+    return same.fillna(False).astype(bool)
 
-    `short_breaks` is True when the period is made only of V3/V4 episodes."""
+
+def _flag(values: pd.Series) -> pd.Series:
+    return values.fillna(False).astype(bool)
+
+
+def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
+    """One row per period of care: child_id, start, end (NaT while open), rec (the REC of
+    its last episode), short_breaks (True when made only of V3/V4 episodes)."""
     ordered = _ordered(episodes)
     if ordered.empty:
         return pd.DataFrame(
@@ -35,13 +46,13 @@ def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
                 CHILD_ID: pd.Series(dtype="string"),
                 "start": pd.Series(dtype="datetime64[ns]"),
                 "end": pd.Series(dtype="datetime64[ns]"),
+                "rec": pd.Series(dtype="string"),
                 "short_breaks": pd.Series(dtype="bool"),
             }
         )
-    first_of_child = ordered[CHILD_ID].ne(ordered[CHILD_ID].shift())
-    starts = first_of_child | ordered["rne"].eq("S").fillna(False)
+    starts = ~_same_child_as_previous(ordered) | _flag(ordered["rne"].eq("S"))
     ordered["period"] = starts.cumsum()
-    ordered["short"] = ordered["ls"].isin(SHORT_BREAKS).fillna(False)
+    ordered["short"] = _flag(ordered["ls"].isin(SHORT_BREAKS))
     first_rows = ordered.groupby("period", sort=False).head(1).set_index("period")
     last_rows = ordered.groupby("period", sort=False).tail(1).set_index("period")
     periods = pd.DataFrame(
@@ -50,6 +61,7 @@ def periods_of_care(episodes: pd.DataFrame) -> pd.DataFrame:
             "start": first_rows["decom"],
             # The last episode's DEC: NaT (still open) when the last episode has none.
             "end": last_rows["dec"],
+            "rec": last_rows["rec"],
             "short_breaks": ordered.groupby("period", sort=False)["short"].all(),
         }
     )
@@ -70,16 +82,16 @@ def placements(episodes: pd.DataFrame) -> pd.DataFrame:
                 "short_breaks": pd.Series(dtype="bool"),
             }
         )
-    same_child = ordered[CHILD_ID].eq(ordered[CHILD_ID].shift())
+    same_child = _same_child_as_previous(ordered)
     continues = (
         same_child
-        & ordered["rne"].isin(SAME_PLACEMENT_RNE).fillna(False)
-        & ordered["decom"].eq(ordered["dec"].shift()).fillna(False)
+        & _flag(ordered["rne"].isin(SAME_PLACEMENT_RNE))
+        & _flag(ordered["decom"].eq(ordered["dec"].shift()))
     )
-    period_starts = ~same_child | ordered["rne"].eq("S").fillna(False)
+    period_starts = ~same_child | _flag(ordered["rne"].eq("S"))
     ordered["period"] = period_starts.cumsum()
     ordered["placement"] = (~continues).cumsum()
-    ordered["short"] = ordered["ls"].isin(SHORT_BREAKS).fillna(False)
+    ordered["short"] = _flag(ordered["ls"].isin(SHORT_BREAKS))
     ordered["period_start"] = ordered.groupby("period")["decom"].transform("first")
     ordered["period_short"] = ordered.groupby("period")["short"].transform("all")
     last_rows = ordered.groupby("placement", sort=False).tail(1).set_index("placement")

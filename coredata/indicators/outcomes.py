@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from coredata.codes import ADOPTION_REASONS, SGO_REASONS
-from coredata.indicators.care import SHORT_BREAKS
 from coredata.indicators.inputs import CHILD_ID
 from coredata.indicators.periods import add_months, open_at_reference_dates
 from coredata.indicators.registry import Context, register
@@ -170,19 +169,12 @@ def o3_long_term_stability(context: Context) -> pd.DataFrame:
     return stock_shares(context, stock, "O3", "stable")
 
 
-def ceasings(episodes: pd.DataFrame) -> pd.DataFrame:
+def ceasings(context: Context) -> pd.DataFrame:
     """Each ended period of care that is not short breaks only: CHILD_ID, end (its last
-    episode's DEC) and rec (that episode's REC). Periods are split as in
-    care.periods_of_care (a child's first episode, or RNE S, starts one)."""
-    ordered = episodes[episodes["decom"].notna()].sort_values([CHILD_ID, "decom"], kind="stable")
-    ordered = ordered.reset_index(drop=True)
-    starts = ordered[CHILD_ID].ne(ordered[CHILD_ID].shift()) | ordered["rne"].eq("S").fillna(False)
-    period = starts.cumsum().to_numpy(dtype="int64")
-    short = ordered["ls"].isin(SHORT_BREAKS).fillna(False)
-    short_only = short.groupby(period).transform("all").to_numpy(dtype="bool")
-    last = np.append(period[1:] != period[:-1], True)
-    ended = ordered[last & ~short_only & ordered["dec"].notna().to_numpy(dtype="bool")]
-    return ended[[CHILD_ID, "dec", "rec"]].rename(columns={"dec": "end"}).reset_index(drop=True)
+    episode's DEC) and rec (that episode's REC), from care.periods_of_care."""
+    care = context.care_periods
+    ended = care[~care["short_breaks"] & care["end"].notna()]
+    return ended[[CHILD_ID, "end", "rec"]].reset_index(drop=True)
 
 
 @register(
@@ -198,7 +190,7 @@ def o4_adoption_and_sgo(context: Context) -> pd.DataFrame:
     the period: a child ceasing in two quarters counts once in each quarter and once in
     the year. The child is attributed to the unit holding them on that last ceasing
     date."""
-    ended = ceasings(context.frame("care_episodes"))
+    ended = ceasings(context)
     ended = ended.sort_values([CHILD_ID, "end"], kind="stable").reset_index(drop=True)
     # The child's next ceasing: this one is the last in a period unless that falls in it.
     same_child = ended[CHILD_ID].eq(ended[CHILD_ID].shift(-1)).fillna(False)
