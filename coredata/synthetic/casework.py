@@ -179,7 +179,20 @@ def assign_workers(
             more = until < end
             child, start, end = child[more], until[more] + 1, end[more]
     frame = pd.concat(out, ignore_index=True)
-    return frame.sort_values(["child", "start"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["child", "start"], kind="stable").reset_index(drop=True)
+    return _without_overlaps(frame)
+
+
+def _without_overlaps(frame: pd.DataFrame) -> pd.DataFrame:
+    """One child's allocations never overlap (the importer refuses overlaps): where a
+    child's segments met in two teams (rare, at large sizes), the later allocation starts
+    the day after the earlier ends, and one left empty is dropped. Frame sorted by child,
+    start; ends inclusive day numbers."""
+    reach = frame.groupby("child", sort=False)["end"].cummax()
+    held_until = reach.groupby(frame["child"], sort=False).shift()
+    overlap = held_until.notna() & (frame["start"] <= held_until)
+    frame.loc[overlap, "start"] = held_until[overlap].astype("int64") + 1
+    return frame[frame["start"] <= frame["end"]].reset_index(drop=True)
 
 
 def _choose(

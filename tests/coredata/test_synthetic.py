@@ -342,3 +342,19 @@ def test_the_whole_folder_imports_with_no_errors(small: Any, settings: Any, tmp_
         ]
     )
     assert Child.objects.filter(organisation=organisation).count() == len(everyone)
+
+
+def test_a_childs_overlapping_allocations_are_made_consecutive() -> None:
+    import pandas as pd
+
+    from coredata.synthetic.casework import _without_overlaps
+
+    frame = pd.DataFrame(
+        {"child": [1, 1, 1, 2], "worker_id": ["W1", "W2", "W3", "W1"],
+         "team_code": ["T1", "T2", "T2", "T1"], "start": [10, 15, 18, 12],
+         "end": [20, 30, 19, 14]}
+    )  # fmt: skip
+    cleaned = _without_overlaps(frame)
+    assert cleaned[["child", "start", "end"]].to_numpy().tolist() == [
+        [1, 10, 20], [1, 21, 30], [2, 12, 14],
+    ]  # fmt: skip
