@@ -14,9 +14,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
+
+from benchmarks.throwaway import throwaway_database
 
 REFERRALS_PER_YEAR = 20_000
 YEARS = 5
@@ -57,13 +57,7 @@ def run() -> dict[str, float]:
         child.join()
         assert child.exitcode == 0, "generating the data failed"
         data = pickle.loads((folder / "data.pickle").read_bytes())  # noqa: S301 - our own file
-        database = settings.DATABASES["default"]
-        original, original_media = database["NAME"], settings.MEDIA_ROOT
-        database["NAME"] = str(folder / "bench.sqlite3")
-        settings.MEDIA_ROOT = folder / "media"
-        connections.close_all()
-        try:
-            call_command("migrate", verbosity=0)
+        with throwaway_database(folder):
             organisation = Organisation.objects.create(name="Bigshire", la_code="999")
             started = time.perf_counter()
             synthetic_load(organisation=organisation, data=data, folder=folder / "files")
@@ -91,7 +85,3 @@ def run() -> dict[str, float]:
                 compute_all(inputs, codes=[code])
                 figures[f"{code}_seconds"] = time.perf_counter() - started
             return figures
-        finally:
-            connections.close_all()
-            database["NAME"] = original
-            settings.MEDIA_ROOT = original_media

@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
+
+from benchmarks.throwaway import throwaway_database
 
 REFERRALS_PER_YEAR = 17_300
 YEARS = 2
@@ -73,13 +73,7 @@ def run() -> dict[str, float]:
         child.start()
         child.join()
         assert child.exitcode == 0, "generating the data failed"
-        database = settings.DATABASES["default"]
-        original, original_media = database["NAME"], settings.MEDIA_ROOT
-        database["NAME"] = str(folder / "bench.sqlite3")
-        settings.MEDIA_ROOT = folder / "media"
-        connections.close_all()
-        try:
-            call_command("migrate", verbosity=0)
+        with throwaway_database(folder):
             organisation = Organisation.objects.create(name="Bigshire", la_code="999")
             cin = max((folder / "data").glob("cin_census_*.xml"), key=lambda p: p.stat().st_size)
             year = int(cin.stem.rsplit("_", 1)[1])
@@ -101,7 +95,3 @@ def run() -> dict[str, float]:
                 "ssda903_seconds": care_seconds,
                 "ssda903_episodes": float(care_run.counts["care_episodes"]),
             }
-        finally:
-            connections.close_all()
-            database["NAME"] = original
-            settings.MEDIA_ROOT = original_media

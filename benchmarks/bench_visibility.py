@@ -11,10 +11,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from benchmarks.throwaway import throwaway_database
 
 
 def _build() -> dict[str, object]:
@@ -59,27 +59,18 @@ def _build() -> dict[str, object]:
 def run() -> dict[str, float]:
     from organisation.selectors import staff_list_for_user, team_list_for_user
 
-    with tempfile.TemporaryDirectory() as folder:
-        database = settings.DATABASES["default"]
-        original = database["NAME"]
-        database["NAME"] = str(Path(folder) / "bench.sqlite3")
-        connections.close_all()
-        try:
-            call_command("migrate", verbosity=0)
-            personas = _build()
-            results: dict[str, float] = {}
-            for label, user in personas.items():
-                timings = []
-                for _ in range(20):
-                    user.__dict__.pop("_qa_scope", None)
-                    started = time.perf_counter()
-                    with CaptureQueriesContext(connection) as queries:
-                        len(list(staff_list_for_user(user=user)))
-                        len(list(team_list_for_user(user=user)))
-                    timings.append(time.perf_counter() - started)
-                results[f"{label}_ms_median"] = statistics.median(timings) * 1000
-                results[f"{label}_queries"] = float(len(queries))
-            return results
-        finally:
-            connections.close_all()
-            database["NAME"] = original
+    with tempfile.TemporaryDirectory() as folder, throwaway_database(Path(folder)):
+        personas = _build()
+        results: dict[str, float] = {}
+        for label, user in personas.items():
+            timings = []
+            for _ in range(20):
+                user.__dict__.pop("_qa_scope", None)
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    len(list(staff_list_for_user(user=user)))
+                    len(list(team_list_for_user(user=user)))
+                timings.append(time.perf_counter() - started)
+            results[f"{label}_ms_median"] = statistics.median(timings) * 1000
+            results[f"{label}_queries"] = float(len(queries))
+        return results
