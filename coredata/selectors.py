@@ -13,7 +13,13 @@ from django.shortcuts import get_object_or_404
 from coredata.indicators.results import RESULT_DTYPES, empty_results
 from coredata.models import ImportProblem, ImportRun, RefreshRun, UnitResults
 from organisation.models import Role
-from organisation.selectors import user_scope
+from organisation.selectors import (
+    organisation_for_user,
+    service_list_for_user,
+    staff_list_for_user,
+    team_list_for_user,
+    user_scope,
+)
 
 IMPORT_ROLES = (Role.DATA_OFFICER, Role.ADMINISTRATOR)
 
@@ -62,3 +68,27 @@ def unit_results_frame(*, run: RefreshRun, unit_type: str, unit_code: str) -> pd
     for column in ("period_start", "period_end"):
         frame[column] = pd.to_datetime(frame[column])
     return frame.astype(RESULT_DTYPES)
+
+
+def unit_results_visible_to(*, user: Any, unit_type: str, unit_code: str) -> bool:
+    """Whether the user may read a unit's aggregate results (the pages' rules): the
+    organisation and its unallocated bucket for whole-organisation roles and managers,
+    a service, team or practitioner when the visibility selectors show it to them."""
+    scope = user_scope(user=user)
+    if scope.organisation_id is None:
+        return False
+    if unit_type in ("organisation", "unallocated"):
+        organisation = organisation_for_user(user=user)
+        manages = bool(scope.managed_team_ids or scope.managed_service_ids)
+        return bool(
+            organisation
+            and unit_code == organisation.la_code
+            and (scope.sees_whole_organisation or (manages and unit_type == "organisation"))
+        )
+    if unit_type == "service":
+        return service_list_for_user(user=user).filter(code=unit_code).exists()
+    if unit_type == "team":
+        return team_list_for_user(user=user).filter(code=unit_code).exists()
+    if unit_type == "practitioner":
+        return staff_list_for_user(user=user).filter(worker_id=unit_code).exists()
+    return False

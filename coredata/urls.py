@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coredata import views, views_indicators
+from coredata import views, views_export, views_indicators
 
 app_name = "coredata"
 
@@ -22,4 +22,5 @@ urlpatterns = [
         name="indicators_practitioner",
     ),
     path("core-data/me/", views_indicators.indicators_me, name="indicators_me"),
+    path("core-data/download/", views_export.results_download, name="results_download"),
 ]

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from coredata.api_indicators import IndicatorDefinitionsView, UnitResultsView
 from qa_system import views
 from qa_system.api import router
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
+    path("indicators/", IndicatorDefinitionsView.as_view(), name="indicator-list"),
+    path("results/", UnitResultsView.as_view(), name="results"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -243,11 +243,17 @@ API_PAGES: list[Row] = [
     *(
         row
         for name in ("api-root", "organisation-list", "service-list", "team-list",
-                     "staff-list", "schema", "docs")
+                     "staff-list", "schema", "docs", "indicator-list")
         for row in rows(f"api:{name}", NONE, ("anonymous", 403), ("practitioner", 200),
                         ("administrator", 200), ("other_organisation_admin", 200))
     ),
     *rows("api:team-list", Kwargs("json", lambda w: {"format": "json"}), ("team_manager", 200)),
+    # Results need a unit (query parameters, tested in tests/coredata/test_results_api.py):
+    # without one the request is invalid.
+    *rows("api:results", NONE, ("anonymous", 403), ("practitioner", 400),
+          ("qa_lead", 400), ("other_organisation_admin", 400)),
+    *rows("coredata:results_download", NONE, ("anonymous", LOGIN), ("practitioner", 404),
+          ("qa_lead", 404)),
     *rows("api:team-list", NONE, ("anonymous", 403), ("administrator", 405), method="POST"),
     *rows("api:organisation-detail", pk_of("organisation"),
           ("anonymous", 403), ("practitioner", 200), ("administrator", 200),

@@ -78,3 +78,29 @@ def write_export(results: pd.DataFrame, *, path: Path | None, file_format: str) 
         return data.encode()
     path.write_text(data)
     return None
+
+
+PERIOD_TYPES = {"fy": "financial_year", "quarter": "quarter", "month": "month",
+                "rolling12": "rolling_12m"}  # fmt: skip
+
+
+def period_type_of(start: pd.Series, end: pd.Series) -> pd.Series:
+    """The kind of each period, told from its dates: a month (one month), a quarter
+    (three months ending in June, September, December or March), a financial year
+    (1 April to 31 March), otherwise the rolling 12 months ending at its end."""
+    start = pd.to_datetime(start)
+    end = pd.to_datetime(end)
+    months = (end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month + 1
+    kinds = np.select(
+        [months == 1, (months == 3) & (end.dt.month % 3 == 0),
+         (months == 12) & (start.dt.month == 4) & (start.dt.day == 1)],
+        ["month", "quarter", "financial_year"],
+        default="rolling_12m",
+    )  # fmt: skip
+    return pd.Series(kinds, index=start.index)
+
+
+def of_period_type(results: pd.DataFrame, short_name: str) -> pd.DataFrame:
+    """Only the results of one kind of period (fy, quarter, month or rolling12)."""
+    kinds = period_type_of(results["period_start"], results["period_end"])
+    return results[kinds == PERIOD_TYPES[short_name]].reset_index(drop=True)

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coredata.selectors import refresh_current
 from coredata.services.export import (
+    PERIOD_TYPES,
+    of_period_type,
     results_for_export,
     suppress_for_publication,
     write_export,
@@ -23,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--unit-type", choices=["organisation", "service", "team",
                                                     "practitioner", "unallocated"])  # fmt: skip
         parser.add_argument("--indicator", action="append", help="Only this code (repeatable).")
+        parser.add_argument("--period-type", choices=sorted(PERIOD_TYPES))
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--output", type=Path)
         parser.add_argument(
@@ -41,6 +44,8 @@ class Command(BaseCommand):
         results = results_for_export(
             run=run, unit_type=options["unit_type"], indicators=options["indicator"]
         )
+        if options["period_type"]:
+            results = of_period_type(results, options["period_type"])
         if options["for_publication"]:
             results = suppress_for_publication(results)
         if options["format"] == "xlsx" and options["output"] is None:

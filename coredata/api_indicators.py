@@ -1,0 +1,81 @@
+"""A read-only API over indicator definitions and results, with the pages' visibility."""
+
+from typing import Any
+
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from coredata.indicators import catalogue  # noqa: F401 - registers the indicators
+from coredata.indicators.registry import INDICATORS
+from coredata.selectors import refresh_current, unit_results_frame, unit_results_visible_to
+from organisation.selectors import user_scope
+
+UNIT_TYPES = ["organisation", "service", "team", "practitioner", "unallocated"]
+
+
+class IndicatorDefinitionsView(APIView):
+    """Every indicator: code, name, unit, direction, group and its definition."""
+
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "code": indicator.code,
+                    "name": indicator.name,
+                    "unit": indicator.unit,
+                    "direction": indicator.direction,
+                    "group": indicator.group,
+                    "definition": indicator.definition,
+                }
+                for indicator in sorted(INDICATORS.values(), key=lambda i: i.code)
+            ]
+        )
+
+
+class ResultsQuery(serializers.Serializer[Any]):
+    unit_type = serializers.ChoiceField(choices=UNIT_TYPES)
+    unit_code = serializers.CharField(max_length=64)
+    indicator = serializers.CharField(required=False)
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+
+
+class UnitResultsView(APIView):
+    """A unit's current results in the results format (`unit_type` and `unit_code`
+    required; `indicator`, `period_start`, `period_end` filter). A unit the user may not
+    see does not exist (404)."""
+
+    def get(self, request: Request) -> Response:
+        query = ResultsQuery(data=request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        wanted = query.validated_data
+        if not unit_results_visible_to(
+            user=request.user, unit_type=wanted["unit_type"], unit_code=wanted["unit_code"]
+        ):
+            raise NotFound
+        organisation_id = user_scope(user=request.user).organisation_id
+        run = refresh_current(organisation_id=organisation_id) if organisation_id else None
+        if run is None:
+            return Response({"refreshed_at": None, "results": []})
+        frame = unit_results_frame(
+            run=run, unit_type=wanted["unit_type"], unit_code=wanted["unit_code"]
+        )
+        if "indicator" in wanted:
+            frame = frame[frame["indicator"] == wanted["indicator"]]
+        for bound in ("period_start", "period_end"):
+            if bound in wanted:
+                frame = frame[frame[bound].dt.date == wanted[bound]]
+        rows = frame.assign(
+            period_start=frame["period_start"].dt.strftime("%Y-%m-%d"),
+            period_end=frame["period_end"].dt.strftime("%Y-%m-%d"),
+        ).astype(object)
+        return Response(
+            {
+                "refreshed_at": run.finished_at,
+                "results": rows.where(rows.notna(), None).to_dict("records"),
+            }
+        )
