@@ -143,4 +143,4 @@ def test_the_engine_reproduces_dfe_national_arithmetic(
     )
     # DfE publishes counts rounded to the nearest 10 and computes percentages from the
     # unrounded ones: 2,710 / 62,300 is 4.35 from the rounded counts, published as 4.4.
-    assert abs(float(rows["value"].iloc[0]) - published) <= 0.05
+    assert abs(float(rows["value"].iloc[0]) - published) <= 0.06
