@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -16,9 +17,36 @@ from organisation.selectors import user_scope
 UNIT_TYPES = ["organisation", "service", "team", "practitioner", "unallocated"]
 
 
+class IndicatorDefinitionSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    direction = serializers.CharField()
+    group = serializers.CharField()
+    definition = serializers.CharField()
+
+
+class ResultRowSerializer(serializers.Serializer[Any]):
+    unit_type = serializers.CharField()
+    unit_code = serializers.CharField()
+    indicator = serializers.CharField()
+    breakdown = serializers.CharField(allow_blank=True)
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+
+
+class UnitResultsSerializer(serializers.Serializer[Any]):
+    refreshed_at = serializers.DateTimeField(allow_null=True)
+    results = ResultRowSerializer(many=True)
+
+
 class IndicatorDefinitionsView(APIView):
     """Every indicator: code, name, unit, direction, group and its definition."""
 
+    @extend_schema(responses=IndicatorDefinitionSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -48,6 +76,7 @@ class UnitResultsView(APIView):
     required; `indicator`, `period_start`, `period_end` filter). A unit the user may not
     see does not exist (404)."""
 
+    @extend_schema(parameters=[ResultsQuery], responses=UnitResultsSerializer)
     def get(self, request: Request) -> Response:
         query = ResultsQuery(data=request.query_params)
         if not query.is_valid():
