@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from django.utils import timezone
@@ -34,6 +35,7 @@ from coredata.indicator_display import (
     trend_labels,
     trend_periods,
 )
+from coredata.indicators.members import is_listed
 from coredata.indicators.registry import INDICATORS, Indicator
 from coredata.indicators.units import ORGANISATION, PRACTITIONER, SERVICE, TEAM
 from coredata.models import ImportRun, RefreshRun
@@ -185,6 +187,9 @@ class Row:
     figure: Figure
     parent: Figure | None
     national: NationalFigure | None
+    # The query string of the list of children behind the figure ("" when there is none;
+    # whether the viewer may open it is the page's to say).
+    children_query: str = ""
 
     @property
     def national_text(self) -> str:
@@ -343,6 +348,11 @@ def _card(
                     kind=kind,
                     period_start=chosen.start,
                     period_end=chosen.end,
+                ),
+                children_query=(
+                    urlencode({"indicator": code, "breakdown": breakdown, "period": chosen.key})
+                    if is_listed(code, breakdown)
+                    else ""
                 ),
             )
         )

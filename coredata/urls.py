@@ -22,5 +22,11 @@ urlpatterns = [
         name="indicators_practitioner",
     ),
     path("core-data/me/", views_indicators.indicators_me, name="indicators_me"),
+    # The children behind a figure of a service's, team's or practitioner's page.
+    path(
+        "core-data/<str:kind>/<int:pk>/children/",
+        views_indicators.indicators_children,
+        name="indicators_children",
+    ),
     path("core-data/download/", views_export.results_download, name="results_download"),
 ]

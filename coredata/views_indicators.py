@@ -11,13 +11,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from coredata.indicators.members import is_listed
 from coredata.selectors_caseload import allocation_list_current_for_user, caseload_for_staff
+from coredata.selectors_children import (
+    service_children_listable,
+    staff_children_listable,
+    team_children_listable,
+    unit_children_list,
+)
 from coredata.selectors_indicators import (
     Unit,
     indicator_page_for_unit,
@@ -40,10 +46,19 @@ from organisation.selectors import (
     team_members_current,
     user_scope,
 )
-from organisation.services import access_log_record
+from organisation.services import access_log_record_many
 
 ME_ROUTE = "coredata:indicators_me"
+CHILDREN_ROUTE = "coredata:indicators_children"
 Link = tuple[str, str]
+
+
+def _may_see_organisation(scope: UserScope) -> bool:
+    """The organisation's page (aggregates only): whole-organisation roles, and everyone
+    who manages a team or a service."""
+    return scope.sees_whole_organisation or bool(
+        scope.managed_team_ids or scope.managed_service_ids
+    )
 
 
 def _may_see_service(scope: UserScope, service_id: int) -> bool:
@@ -62,7 +77,7 @@ def _trail(
 ) -> list[Link]:
     """The breadcrumbs up to a unit: only the units the user may open."""
     trail = []
-    if scope.sees_whole_organisation:
+    if _may_see_organisation(scope):
         trail.append((organisation.name, reverse("coredata:indicators_organisation")))
     if service is not None and _may_see_service(scope, service.pk):
         trail.append((service.name, reverse("coredata:indicators_service", args=[service.pk])))
@@ -81,6 +96,7 @@ def _render_unit(
     trail: list[Link],
     below: list[Link],
     below_title: str = "",
+    children_url: str = "",
 ) -> HttpResponse:
     page = indicator_page_for_unit(
         organisation_id=organisation_id,
@@ -96,6 +112,8 @@ def _render_unit(
         "trail": trail,
         "below": below,
         "below_title": below_title,
+        # Where the children behind a figure are listed: empty if the user may not.
+        "children_url": children_url,
     }
     return render(request, "coredata/indicators_unit.html", context)
 
@@ -105,9 +123,18 @@ def _render_unit(
 def indicators_organisation(request: HttpRequest) -> HttpResponse:
     scope = user_scope(user=request.user)
     organisation = organisation_for_user(user=request.user)
-    if organisation is None or not scope.sees_whole_organisation:
+    if organisation is None or not _may_see_organisation(scope):
         raise PermissionDenied
-    services = service_list_for_user(user=request.user).order_by("name")
+    services = list(service_list_for_user(user=request.user).order_by("name"))
+    # A team manager sees no service: their teams are listed instead.
+    teams = list(
+        team_list_for_user(user=request.user)
+        .exclude(service__in=[s.pk for s in services])
+        .order_by("name")
+    )
+    below = [(s.name, reverse("coredata:indicators_service", args=[s.pk])) for s in services]
+    below += [(t.name, reverse("coredata:indicators_team", args=[t.pk])) for t in teams]
+    title = {(True, False): "Services", (False, True): "Teams"}
     return _render_unit(
         request,
         organisation_id=organisation.pk,
@@ -115,8 +142,8 @@ def indicators_organisation(request: HttpRequest) -> HttpResponse:
         kind="Organisation",
         parent=None,
         trail=[],
-        below=[(s.name, reverse("coredata:indicators_service", args=[s.pk])) for s in services],
-        below_title="Services",
+        below=below,
+        below_title=title.get((bool(services), bool(teams)), "Services and teams"),
     )
 
 
@@ -135,6 +162,9 @@ def indicators_service(request: HttpRequest, pk: int) -> HttpResponse:
         trail=_trail(scope, service.organisation),
         below=[(t.name, reverse("coredata:indicators_team", args=[t.pk])) for t in teams],
         below_title="Teams",
+        children_url=_children_url(
+            service_children_listable(scope=scope, service=service), "services", pk
+        ),
     )
 
 
@@ -158,6 +188,7 @@ def indicators_team(request: HttpRequest, pk: int) -> HttpResponse:
             for m in members.order_by("name")
         ],
         below_title="Practitioners",
+        children_url=_children_url(team_children_listable(scope=scope, team=team), "teams", pk),
     )
 
 
@@ -177,6 +208,81 @@ def indicators_practitioner(request: HttpRequest, pk: int) -> HttpResponse:
         parent=unit_for_team(team) if team else None,
         trail=_trail(scope, organisation, service, team),
         below=[],
+        children_url=_children_url(
+            staff_children_listable(scope=scope, staff=staff, current_team=team),
+            "practitioners",
+            pk,
+        ),
+    )
+
+
+def _children_url(listable: bool, kind: str, pk: int) -> str:
+    return reverse("coredata:indicators_children", args=[kind, pk]) if listable else ""
+
+
+def _listed_unit(request: HttpRequest, kind: str, pk: int) -> tuple[Unit, Organisation, list[Link]]:
+    """The unit whose children are asked for, its organisation and the breadcrumbs down
+    to its page. Outside the user's visibility: 404; seen but not listable: 403."""
+    scope = user_scope(user=request.user)
+    if kind == "services":
+        service = service_get_for_user(user=request.user, pk=pk)
+        listable = service_children_listable(scope=scope, service=service)
+        unit, organisation = unit_for_service(service), service.organisation
+        trail = _trail(scope, organisation, service)
+    elif kind == "teams":
+        team = team_get_for_user(user=request.user, pk=pk)
+        listable = team_children_listable(scope=scope, team=team)
+        unit, organisation = unit_for_team(team), Organisation.objects.get(pk=team.organisation_id)
+        trail = _trail(scope, organisation, team.service, team)
+    elif kind == "practitioners":
+        staff = staff_get_for_user(user=request.user, pk=pk)
+        current = staff_current_team(staff=staff)
+        listable = staff_children_listable(scope=scope, staff=staff, current_team=current)
+        unit = unit_for_staff(staff)
+        organisation = Organisation.objects.get(pk=staff.organisation_id)
+        parent = Service.objects.get(pk=current.service_id) if current else None
+        trail = _trail(scope, organisation, parent, current)
+        page = reverse("coredata:indicators_practitioner", args=[pk])
+        trail.append((staff.name, page))
+    else:
+        raise Http404
+    if not listable:
+        raise PermissionDenied
+    return unit, organisation, trail
+
+
+@login_required
+@require_GET
+def indicators_children(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The children behind one figure of a unit's page (`indicator`, `breakdown` and
+    `period` as the page links them; without them, the children in any tier). Child-level
+    data: each child listed is written to the access log, in one insert.
+
+    Worked out on demand from the organisation's records (see
+    `coredata.selectors_children.unit_children_list` for the cost): the page is opened
+    rarely, and a stored copy of every list would hold child-level data for every unit
+    and period."""
+    unit, organisation, trail = _listed_unit(request, kind, pk)
+    indicator = request.GET.get("indicator") or "P1"
+    breakdown = request.GET.get("breakdown", "") if "indicator" in request.GET else "tier=total"
+    if not is_listed(indicator, breakdown):
+        raise Http404
+    listing = unit_children_list(
+        organisation=organisation,
+        unit=unit,
+        indicator=indicator,
+        breakdown=breakdown,
+        period_key=request.GET.get("period"),
+    )
+    access_log_record_many(
+        user=request.user,  # type: ignore[arg-type]
+        objects=[row.child for row in listing.rows],
+        route=CHILDREN_ROUTE,
+    )
+    return render(
+        request,
+        "coredata/indicators_children.html",
+        {"unit": unit, "listing": listing, "trail": trail},
     )
 
 
@@ -197,9 +303,11 @@ def indicators_me(request: HttpRequest) -> HttpResponse:
         organisation_id=staff.organisation_id, staff=staff, period_key=request.GET.get("period")
     )
     allocations = list(allocation_list_current_for_user(user=request.user))
-    with transaction.atomic():
-        for allocation in allocations:
-            access_log_record(user=request.user, obj=allocation.child, route=ME_ROUTE)  # type: ignore[arg-type]
+    access_log_record_many(
+        user=request.user,  # type: ignore[arg-type]
+        objects=[allocation.child for allocation in allocations],
+        route=ME_ROUTE,
+    )
     return render(
         request,
         "coredata/indicators_me.html",

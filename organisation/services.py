@@ -1,5 +1,6 @@
 """Writes to the organisation: its structure, people, roles, accounts and the access log."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from allauth.usersessions.models import UserSession
@@ -197,3 +198,36 @@ def access_log_record(
         object_id=str(obj.pk),
         route=route,
     )
+
+
+def access_log_record_many(
+    *,
+    user: User,
+    objects: Iterable[models.Model],
+    route: str,
+    action: str = AccessLogEntry.Action.VIEW,
+) -> list[AccessLogEntry]:
+    """Record that a user saw (or exported) several records of child-level data at once:
+    one entry per record, as `access_log_record` writes them, in one bulk insert (so a
+    page's queries do not grow with its list; the database's own limit on parameters
+    may split a very long one). A record shown twice on the same page is logged once."""
+    entries: dict[tuple[str, str], AccessLogEntry] = {}
+    for obj in objects:
+        organisation_id = (
+            getattr(obj, "organisation_id", None) or user_scope(user=user).organisation_id
+        )
+        if organisation_id is None:
+            raise ApplicationError("An access log entry needs an organisation.")
+        key = (obj._meta.label_lower, str(obj.pk))
+        entries.setdefault(
+            key,
+            AccessLogEntry(
+                organisation_id=organisation_id,
+                user=user,
+                action=action,
+                object_type=key[0],
+                object_id=key[1],
+                route=route,
+            ),
+        )
+    return AccessLogEntry.objects.bulk_create(list(entries.values()))

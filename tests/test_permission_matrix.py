@@ -104,6 +104,11 @@ def staff_of(persona: str) -> Kwargs:
     return Kwargs(f"staff_of_{persona}", lambda w: {"pk": getattr(w, persona).staff_member.pk})
 
 
+def children_of(kind: str, unit: Kwargs) -> Kwargs:
+    """The list of children behind a unit's figures (`kind` as in its URL)."""
+    return Kwargs(f"children_{unit.label}", lambda w: {"kind": kind, **unit(w)})
+
+
 Row = tuple[str, str, str, Kwargs, Any]
 
 
@@ -188,11 +193,12 @@ OUR_PAGES: list[Row] = [
                         ("administrator", 200), ("other_organisation_admin", 404)),
                   *rows(name, pk_of("their_import_run"), ("data_officer", 404),
                         ("other_organisation_admin", 200))]),
-    # Core data: the organisation's page for whole-organisation roles (403 for the rest);
-    # a unit's page through the unit's visibility selector (outside it, 404).
+    # Core data: the organisation's aggregate page for whole-organisation roles and the
+    # managers of a team or service (403 for the rest); a unit's page through the unit's
+    # visibility selector (outside it, 404).
     *rows("coredata:indicators_organisation", NONE,
           ("anonymous", LOGIN), ("practitioner", 403), ("data_officer", 403),
-          ("team_manager", 403), ("service_manager", 403), ("qa_lead", 200),
+          ("team_manager", 200), ("service_manager", 200), ("qa_lead", 200),
           ("senior_leader", 200), ("administrator", 200), ("other_organisation_admin", 200),
           ("other_organisation_practitioner", 403)),
     *rows("coredata:indicators_organisation", NONE, ("qa_lead", 405), method="POST"),
@@ -231,6 +237,51 @@ OUR_PAGES: list[Row] = [
     *rows("coredata:indicators_practitioner", staff_of("other_organisation_practitioner"),
           ("administrator", 404), ("other_organisation_admin", 200),
           ("other_organisation_practitioner", 200)),
+    # The children behind a unit's figures: a unit outside the user's visibility is 404; one
+    # they see but whose children they may not list (aggregates only) is 403. Practitioners
+    # list their own, managers their teams', services' and those teams' practitioners'.
+    *rows("coredata:indicators_children", children_of("teams", pk_of("team")),
+          ("anonymous", LOGIN), ("practitioner", 404), ("data_officer", 404),
+          ("team_manager", 200), ("service_manager", 200), ("qa_lead", 403),
+          ("senior_leader", 403), ("administrator", 403), ("other_team_practitioner", 404),
+          ("other_organisation_admin", 404)),
+    *rows("coredata:indicators_children", children_of("teams", pk_of("other_team")),
+          ("team_manager", 404), ("service_manager", 200), ("qa_lead", 403)),
+    *rows("coredata:indicators_children", children_of("teams", pk_of("far_team")),
+          ("service_manager", 404), ("senior_leader", 403)),
+    *rows("coredata:indicators_children", children_of("teams", pk_of("their_team")),
+          ("qa_lead", 404), ("other_organisation_admin", 403),
+          ("other_organisation_practitioner", 404)),
+    *rows("coredata:indicators_children", children_of("services", pk_of("service")),
+          ("anonymous", LOGIN), ("practitioner", 404), ("team_manager", 404),
+          ("service_manager", 200), ("qa_lead", 403), ("administrator", 403),
+          ("other_organisation_admin", 404)),
+    *rows("coredata:indicators_children", children_of("services", pk_of("other_service")),
+          ("service_manager", 404), ("senior_leader", 403)),
+    *rows("coredata:indicators_children", children_of("practitioners", staff_of("practitioner")),
+          ("anonymous", LOGIN), ("practitioner", 200), ("other_team_practitioner", 404),
+          ("data_officer", 404), ("team_manager", 200), ("service_manager", 200),
+          ("qa_lead", 403), ("senior_leader", 403), ("administrator", 403),
+          ("other_organisation_admin", 404), ("other_organisation_practitioner", 404)),
+    *rows("coredata:indicators_children", children_of("practitioners", staff_of("team_manager")),
+          ("practitioner", 404), ("team_manager", 200)),
+    *rows("coredata:indicators_children", children_of("practitioners", staff_of("data_officer")),
+          ("data_officer", 403)),
+    *rows("coredata:indicators_children",
+          children_of("practitioners", staff_of("other_team_practitioner")),
+          ("team_manager", 404), ("service_manager", 200), ("other_team_practitioner", 200)),
+    *rows("coredata:indicators_children",
+          children_of("practitioners", staff_of("far_team_practitioner")),
+          ("service_manager", 404), ("qa_lead", 403)),
+    *rows("coredata:indicators_children",
+          children_of("practitioners", staff_of("other_organisation_practitioner")),
+          ("administrator", 404), ("other_organisation_practitioner", 200)),
+    *rows("coredata:indicators_children",
+          Kwargs("children_organisation",
+                 lambda w: {"kind": "organisation", "pk": w.organisation.pk}),
+          ("qa_lead", 404), ("team_manager", 404)),
+    *rows("coredata:indicators_children", children_of("teams", pk_of("team")),
+          ("team_manager", 405), method="POST"),
     # My core data: everyone's own (their children and their unit's figures).
     *signed_in_page("coredata:indicators_me"),
     *rows("coredata:indicators_me", NONE, ("practitioner", 405), method="POST"),

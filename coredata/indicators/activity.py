@@ -26,6 +26,7 @@ from coredata.indicators.tallies import (
     shared,
     tally,
 )
+from coredata.indicators.units import earliest_on_or_after, latest_on_or_before
 
 ACTIVITY = "activity"
 OUTCOMES = "outcomes"
@@ -39,8 +40,13 @@ def referral_flow(context: Context) -> Flow:
     cache = shared(context)
     if "referrals" not in cache:
         referrals = context.frame("referrals")
-        source = referrals["source"].str.strip()
-        known = source.isin(list(REFERRAL_SOURCE_GROUPS)).fillna(False).astype(bool)
+        codes = list(REFERRAL_SOURCE_GROUPS)
+        source = referrals["source"]
+        # Only the codes not already in the list are stripped (most are).
+        odd = ~source.isin(codes).fillna(False).to_numpy(dtype="bool")
+        source = source.copy()
+        source[odd] = source[odd].str.strip()
+        known = source.isin(codes).fillna(False).astype(bool)
         referrals["source"] = source.where(known, UNKNOWN_SOURCE).astype("string")
         cache["referrals"] = flow_of(context, referrals, REFERRAL)
     flow: Flow = cache["referrals"]
@@ -101,31 +107,6 @@ LAC, CP, CIN, EH, NFA, PENDING, REFERRAL_NFA, NOT_IN_NEED = range(8)
 EARLY_HELP_DAYS = 30
 
 
-def first_on_or_after(
-    left: pd.DataFrame, left_on: str, dates: pd.DataFrame, date_column: str
-) -> np.ndarray:
-    """For each row of `left`, the same child's earliest `dates[date_column]` on or after
-    `left[left_on]` (NaT when none, or when `left_on` is missing), in `left`'s order."""
-    result = np.full(len(left), np.datetime64("NaT"), dtype="datetime64[ns]")
-    wanted = left.loc[left[left_on].notna(), [CHILD_ID, left_on]]
-    right = dates.loc[dates[date_column].notna(), [CHILD_ID, date_column]]
-    if wanted.empty or right.empty:
-        return result
-    wanted = wanted.rename(columns={left_on: "_on"}).assign(
-        _row=np.flatnonzero(left[left_on].notna())
-    )
-    found = pd.merge_asof(
-        wanted.sort_values("_on", kind="stable"),
-        right.rename(columns={date_column: "_found"}).sort_values("_found", kind="stable"),
-        left_on="_on",
-        right_on="_found",
-        by=CHILD_ID,
-        direction="forward",
-    )
-    result[found["_row"].to_numpy(dtype="int64")] = found["_found"].to_numpy()
-    return result
-
-
 def care_starts(context: Context) -> pd.DataFrame:
     """Starts of periods of care that count as looked after: not short breaks only, and
     begun by an episode with RNE S (child_id, start)."""
@@ -137,26 +118,38 @@ def care_starts(context: Context) -> pd.DataFrame:
     return periods.loc[periods["rne"].eq("S").fillna(False).astype(bool), [CHILD_ID, "start"]]
 
 
-def first_completed_assessment(context: Context, referrals: pd.DataFrame) -> np.ndarray:
+def first_completed_assessment(context: Context, flow: Flow) -> np.ndarray:
     """Each referral's earliest assessment end (authorisation) date, an assessment
     belonging to the child's latest referral on or before its start (NaT when none)."""
-    result = np.full(len(referrals), np.datetime64("NaT"), dtype="datetime64[ns]")
+    referrals = flow.events
     assessments = context.frame("assessments")
-    assessments = assessments[assessments["start_date"].notna()]
-    if assessments.empty or referrals.empty:
-        return result
-    episodes = referrals[[CHILD_ID, REFERRAL]].assign(_row=np.arange(len(referrals)))
-    matched = pd.merge_asof(
-        assessments.sort_values("start_date", kind="stable"),
-        episodes.sort_values(REFERRAL, kind="stable"),
-        left_on="start_date",
-        right_on=REFERRAL,
-        by=CHILD_ID,
-        direction="backward",
+    row = latest_on_or_before(
+        child_codes(context, assessments[CHILD_ID]),
+        assessments["start_date"],
+        flow.child,
+        referrals[REFERRAL],
     )
-    earliest = matched[matched["_row"].notna()].groupby("_row")["authorisation_date"].min()
-    result[earliest.index.to_numpy(dtype="int64")] = earliest.to_numpy()
-    return result
+    ended = assessments["authorisation_date"].to_numpy(dtype="datetime64[ns]").view("int64")
+    counted = (row >= 0) & (ended != np.iinfo("int64").min)
+    earliest = np.full(len(referrals), np.iinfo("int64").max, dtype="int64")
+    np.minimum.at(earliest, row[counted], ended[counted])
+    none = earliest == np.iinfo("int64").max
+    return np.where(none, np.iinfo("int64").min, earliest).view("datetime64[ns]")
+
+
+def child_codes(context: Context, ids: pd.Series) -> np.ndarray:
+    """The code of each child ID in Context.children (-1 for one not there)."""
+    return np.asarray(context.children.get_indexer(pd.Index(ids)), dtype="int64")
+
+
+def first_on_or_after(
+    context: Context, flow: Flow, on: pd.Series, dates: pd.DataFrame, date_column: str
+) -> np.ndarray:
+    """For each referral, the same child's earliest `dates[date_column]` on or after `on`
+    (aligned to the referrals; NaT when none, or when `on` is missing)."""
+    return earliest_on_or_after(
+        flow.child, on, child_codes(context, dates[CHILD_ID]), dates[date_column]
+    )
 
 
 def outcomes_at(context: Context, flow: Flow) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -169,13 +162,14 @@ def outcomes_at(context: Context, flow: Flow) -> tuple[np.ndarray, np.ndarray, n
     nfa = referrals["nfa"].fillna(False).to_numpy(dtype=bool)
     rc8_9 = reason.isin(["RC8", "RC9"]).fillna(False).to_numpy(dtype=bool)
     rc9 = reason.eq("RC9").fillna(False).to_numpy(dtype=bool)
-    care = first_on_or_after(referrals, REFERRAL, care_starts(context), "start")
-    cp = first_on_or_after(referrals, REFERRAL, context.frame("cp_plans"), "start_date")
-    after_closure = referrals.assign(_after=referrals["closure_date"] + pd.Timedelta(days=1))
+    on = referrals[REFERRAL]
+    care = first_on_or_after(context, flow, on, care_starts(context), "start")
+    cp = first_on_or_after(context, flow, on, context.frame("cp_plans"), "start_date")
+    after_closure = referrals["closure_date"] + pd.Timedelta(days=1)
     early_help = first_on_or_after(
-        after_closure, "_after", context.frame("early_help"), "start_date"
+        context, flow, after_closure, context.frame("early_help"), "start_date"
     )
-    assessed = first_completed_assessment(context, referrals)
+    assessed = first_completed_assessment(context, flow)
 
     ends = np.unique(context.periods["last_month"].to_numpy(dtype="int64"))
     if len(ends) == 0 or len(referrals) == 0:
@@ -308,12 +302,7 @@ def o1_re_referrals(context: Context) -> pd.DataFrame:
     `measure=rate_10k` (re-referrals per 10,000 children aged 0-17, for units with a
     population). Attributed to the unit holding the child on the referral date."""
     flow = referral_flow(context)
-    referrals = flow.events[[CHILD_ID, REFERRAL]]
-    dates = referrals.drop_duplicates().sort_values([CHILD_ID, REFERRAL], kind="stable")
-    previous = dates.groupby(CHILD_ID, sort=False)[REFERRAL].shift(1)
-    dates["re"] = (previous.notna() & (dates[REFERRAL] <= add_months(previous, 12))).astype(bool)
-    re_referral = referrals.merge(dates, on=[CHILD_ID, REFERRAL], how="left")["re"]
-    category = re_referral.to_numpy(dtype="int64")
+    category = re_referred(flow).astype("int64")
     counts = tally(context, flow, np.arange(len(category)), category, 2)
     total = counts.sum(axis=2)
     re_counts = counts_frame(context, flow, counts[:, :, 1], total > 0)
@@ -325,3 +314,25 @@ def o1_re_referrals(context: Context) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
+
+
+def re_referred(flow: Flow) -> np.ndarray:
+    """Whether each referral is on or before its child's latest earlier referral date +
+    12 calendar months (O1), on integers: the referrals sorted by child and date, each
+    distinct date compared with the child's previous one."""
+    child = flow.child
+    day = flow.events[REFERRAL].to_numpy(dtype="datetime64[ns]")
+    order = np.lexsort((day, child))
+    child, day = child[order], day[order]
+    new_date = np.ones(len(order), dtype="bool")
+    new_date[1:] = (child[1:] != child[:-1]) | (day[1:] != day[:-1])
+    which = np.cumsum(new_date) - 1  # each referral's (child, date)
+    child, day = child[new_date], day[new_date]
+    previous = np.full(len(day), np.datetime64("NaT"), dtype="datetime64[ns]")
+    # A referral without a child ID has no earlier referral of "the same child".
+    same = (child[1:] == child[:-1]) & (child[1:] >= 0)
+    previous[1:][same] = day[:-1][same]
+    within = day <= add_months(pd.Series(previous), 12).to_numpy(dtype="datetime64[ns]")
+    result = np.zeros(len(order), dtype="bool")
+    result[order] = (~np.isnat(previous) & within)[which]
+    return result

@@ -13,36 +13,87 @@ import pandas as pd
 
 from coredata.codes import ADOPTION_REASONS, SGO_REASONS
 from coredata.indicators.inputs import CHILD_ID
-from coredata.indicators.periods import add_months, open_at_reference_dates
+from coredata.indicators.periods import add_months, month_index, open_at_reference_dates
 from coredata.indicators.registry import Context, register
-from coredata.indicators.results import KEYS, breakdown, empty_results, share_rows
-from coredata.indicators.units import UNIT_COLUMNS
+from coredata.indicators.results import KEYS, PCT, breakdown, empty_results
+from coredata.indicators.tallies import (
+    holders_table,
+    judged_at_r,
+    result_frame,
+    spread,
+    unit_links,
+)
 
 OUTCOMES = "outcomes"
 CHILD_KEYS = [*KEYS, CHILD_ID]
 EXCLUDED_IN_TOUCH = ("DIED", "RHOM")
 
 
-def child_shares(judged: pd.DataFrame, indicator: str, flags: dict[str, str]) -> pd.DataFrame:
-    """Per unit and period, the share of children (each counted once) for whom each flag
-    column is True: one set of rows per (breakdown text, flag column). `judged` has
-    CHILD_KEYS and the flag columns; a child with several rows counts in a numerator if
-    any of them is flagged."""
-    columns = list(flags.values())
-    once = judged.groupby(CHILD_KEYS, observed=True, sort=False)[columns].max().reset_index()
-    grouped = once.groupby(KEYS, observed=True, sort=False)
-    denominators = grouped.size().rename("denominator").reset_index()
-    parts = [
-        share_rows(
-            grouped[column].sum().rename("numerator").reset_index(),
-            denominators,
-            indicator=indicator,
-            breakdown_text=text,
+def child_shares(
+    context: Context,
+    events: pd.DataFrame,
+    date_column: str,
+    indicator: str,
+    flags: dict[str, str],
+    next_column: str | None = None,
+) -> pd.DataFrame:
+    """Per unit and period containing the events' dates (each event attributed on its
+    date), the share of children (each counted once) for whom each flag column is True:
+    one set of rows per (breakdown text, flag column). A child with several events in a
+    unit and period counts in a numerator if any of them is flagged; events without a
+    child ID count nowhere. With `next_column` (the child's next event's date), an event
+    counts only in the periods ending before that next event (its child's last there).
+
+    On integers: each (event, period) pair (tallies.spread) goes to the event's units
+    (tallies.unit_links), and the distinct (unit, period, child) triples are counted."""
+    events = events.reset_index(drop=True)
+    dates = events[date_column]
+    row, period = spread(context, month_index(dates).to_numpy(dtype="int64", na_value=0), None)
+    n_periods = len(context.periods)
+    if next_column is not None:
+        later = events[next_column].to_numpy(dtype="datetime64[ns]")[row]
+        period_end = context.periods["period_end"].to_numpy(dtype="datetime64[ns]")[period]
+        last = np.isnat(later) | (later > period_end)
+        row, period = row[last], period[last]
+    holdings = context.holdings
+    key, found = pd.factorize(holdings.holder_on(holdings.codes(events[CHILD_ID]), dates))
+    unit_of_key, units = unit_links(context, holders_table(context, found))
+    child, children = pd.factorize(events[CHILD_ID])
+    unit = np.concatenate([unit_of_key_level[key[row]] for unit_of_key_level in unit_of_key])
+    levels = len(unit_of_key)
+    pairs, event = np.tile(period, levels), np.tile(row, levels)
+    counted = (unit >= 0) & (child[event] >= 0)
+    unit, pairs, event = unit[counted], pairs[counted], event[counted]
+    once, which = np.unique(
+        (unit * n_periods + pairs) * max(len(children), 1) + child[event], return_inverse=True
+    )
+    cell = once // max(len(children), 1)  # unit × n_periods + period
+    size = len(units) * n_periods
+    denominators = np.bincount(cell, minlength=size)
+    chosen = np.flatnonzero(denominators)
+    if len(chosen) == 0:
+        return empty_results()
+    parts = []
+    for position, column in enumerate(flags.values()):
+        flagged = np.zeros(len(once), dtype="int64")
+        np.maximum.at(flagged, which, events[column].to_numpy(dtype="int64")[event])
+        numerator = np.bincount(cell, weights=flagged, minlength=size)[chosen]
+        denominator = denominators[chosen].astype("float64")
+        parts.append(
+            result_frame(
+                context,
+                units,
+                chosen // n_periods,
+                chosen % n_periods,
+                indicator=indicator,
+                labels=list(flags),
+                label=np.full(len(chosen), position),
+                numerator=numerator,
+                denominator=denominator,
+                value=numerator * PCT / denominator,
+            )
         )
-        for text, column in flags.items()
-    ]
-    parts = [part for part in parts if not part.empty]
-    return pd.concat(parts, ignore_index=True) if parts else empty_results()
+    return pd.concat(parts, ignore_index=True)
 
 
 def within_periods(context: Context, events: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -56,12 +107,29 @@ def stock_shares(context: Context, stock: pd.DataFrame, indicator: str, flag: st
     """A stock judged once per child and R (CHILD_ID, reference_date, flag: unique per
     child and R, so each child counts once per unit) attributed to the allocation at R,
     counted per unit and R, and the counts spread to the periods ending on R."""
-    units = context.units_on(stock, "reference_date")
-    grouped = units.groupby([*UNIT_COLUMNS, "reference_date"], observed=True, sort=False)[flag]
-    counts = pd.DataFrame({"denominator": grouped.size(), "numerator": grouped.sum()})
-    counts = context.at_reference_dates(counts.reset_index())
-    rows = share_rows(counts, counts, indicator=indicator)
-    return rows if not rows.empty else empty_results()
+    units, sums = judged_at_r(
+        context,
+        context.holdings.codes(stock[CHILD_ID]),
+        stock["reference_date"].to_numpy(dtype="datetime64[ns]"),
+        {"denominator": np.ones(len(stock)), "numerator": stock[flag].to_numpy(dtype="float64")},
+    )
+    unit, period = np.nonzero(sums["denominator"] > 0)
+    if len(unit) == 0:
+        return empty_results()
+    numerator = sums["numerator"][unit, period].astype("float64")
+    denominator = sums["denominator"][unit, period].astype("float64")
+    return result_frame(
+        context,
+        units,
+        unit,
+        period,
+        indicator=indicator,
+        labels=[""],
+        label=np.zeros(len(unit), dtype="int64"),
+        numerator=numerator,
+        denominator=denominator,
+        value=numerator * PCT / denominator,
+    )
 
 
 def birth_dates(context: Context, child_ids: pd.Series) -> pd.DataFrame:
@@ -104,6 +172,13 @@ def o2_three_or_more_placements(context: Context) -> pd.DataFrame:
     care within the 12 months. Choice: placements in an earlier short-breaks-only period
     of care do not count (that care is not being looked after). Each child counts once
     per unit, for the unit holding the child at R."""
+    return stock_shares(context, o2_stock(context), "O2", "three_or_more")
+
+
+def o2_stock(context: Context) -> pd.DataFrame:
+    """O2's children: those looked after at each R (looked_after), each with
+    `placements` (their placements overlapping the 12 months ending at R) and
+    `three_or_more`. Also what the lists of children behind O2 are made of (members.py)."""
     stock = looked_after(context).reset_index(drop=True)
     placed = care_placements(context)
     # Each looked-after child at R with each of their placements, joined on integer codes.
@@ -123,8 +198,9 @@ def o2_three_or_more_placements(context: Context) -> pd.DataFrame:
         spans["end"].isna().to_numpy() | (spans["end"].to_numpy() >= window_start)
     )
     counts = np.bincount(rows[overlaps], minlength=len(stock))
+    stock["placements"] = counts.astype("int64")
     stock["three_or_more"] = counts >= 3
-    return stock_shares(context, stock, "O2", "three_or_more")
+    return stock
 
 
 @register(
@@ -146,6 +222,12 @@ def o3_long_term_stability(context: Context) -> pd.DataFrame:
     in other years). Choice: DfE's allowance for a child placed for adoption (adoptive
     placement added to the previous one) is not applied. Each child counts once per
     unit, for the unit holding the child at R."""
+    return stock_shares(context, o3_stock(context), "O3", "stable")
+
+
+def o3_stock(context: Context) -> pd.DataFrame:
+    """O3's children at each R (CHILD_ID, reference_date), each with `stable`. Also what
+    the lists of children behind O3 are made of (members.py)."""
     # Each period of care counts at the R from its start + 30 months, while it is open
     # and before the child's 16th birthday: an interval "open at R" like any other.
     care = context.care_periods
@@ -166,7 +248,7 @@ def o3_long_term_stability(context: Context) -> pd.DataFrame:
     stable = stable[[CHILD_ID, "reference_date"]].drop_duplicates().assign(stable=True)
     stock = stock.merge(stable, on=[CHILD_ID, "reference_date"], how="left")
     stock["stable"] = stock["stable"].notna().to_numpy(dtype="bool")
-    return stock_shares(context, stock, "O3", "stable")
+    return stock
 
 
 def ceasings(context: Context) -> pd.DataFrame:
@@ -198,10 +280,8 @@ def o4_adoption_and_sgo(context: Context) -> pd.DataFrame:
     ended["adoption"] = ended["rec"].isin(ADOPTION_REASONS).fillna(False).astype("bool")
     ended["sgo"] = ended["rec"].isin(SGO_REASONS).fillna(False).astype("bool")
     ended = within_periods(context, ended, "end")
-    spread = context.in_periods(context.units_on(ended, "end"), "end")
-    last = spread["next_end"].isna() | (spread["next_end"] > spread["period_end"])
     flags = {breakdown(("route", "adoption")): "adoption", breakdown(("route", "sgo")): "sgo"}
-    return child_shares(spread[last.to_numpy(dtype="bool")], "O4", flags)
+    return child_shares(context, ended, "end", "O4", flags, next_column="next_end")
 
 
 def birthdays(birth: pd.Series, collection_year: pd.Series) -> pd.Series:
@@ -239,5 +319,4 @@ def o5_care_leavers_in_touch(context: Context) -> pd.DataFrame:
         in_touch_yes=answer.loc[records.index].eq("YES").fillna(False).to_numpy(dtype="bool"),
     )
     records = within_periods(context, records, "birthday")
-    spread = context.in_periods(context.units_on(records, "birthday"), "birthday")
-    return child_shares(spread, "O5", {"": "in_touch_yes"})
+    return child_shares(context, records, "birthday", "O5", {"": "in_touch_yes"})

@@ -34,40 +34,55 @@ SPAN = {FINANCIAL_YEAR: 12, QUARTER: 3, MONTH: 1, ROLLING_12M: 12}
 PERIOD_COLUMNS = ["period_type", "period_start", "period_end"]
 
 
+# Month numbers count from year 0; numpy's datetime64[M] from January 1970.
+EPOCH_MONTH = 1970 * 12
+
+
 def month_index(dates: pd.Series) -> pd.Series:
     """Month number of each date (NaT gives <NA>)."""
-    return (dates.dt.year * 12 + dates.dt.month - 1).astype("Int64")
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    months = values.astype("datetime64[M]").astype("int64") + EPOCH_MONTH
+    return pd.Series(
+        pd.arrays.IntegerArray(months, np.isnat(values)), index=dates.index, name=dates.name
+    )
 
 
 def month_end_of(index: pd.Series | np.ndarray) -> pd.Series:
     """The last day of each month number."""
-    values = np.asarray(index, dtype="int64")
-    firsts = pd.to_datetime(
-        pd.DataFrame({"year": values // 12, "month": values % 12 + 1, "day": 1})
-    )
-    return (firsts + pd.offsets.MonthEnd(0)).astype("datetime64[ns]")
+    values = np.asarray(index, dtype="int64") - EPOCH_MONTH + 1
+    firsts_after = values.astype("datetime64[M]").astype("datetime64[D]")
+    return pd.Series((firsts_after - 1).astype("datetime64[ns]"))
 
 
 def month_start_of(index: pd.Series | np.ndarray) -> pd.Series:
-    values = np.asarray(index, dtype="int64")
-    frame = pd.DataFrame({"year": values // 12, "month": values % 12 + 1, "day": 1})
-    return pd.to_datetime(frame).astype("datetime64[ns]")
+    """The first day of each month number."""
+    values = np.asarray(index, dtype="int64") - EPOCH_MONTH
+    return pd.Series(values.astype("datetime64[M]").astype("datetime64[ns]"))
 
 
 def add_months(dates: pd.Series, months: int) -> pd.Series:
     """Calendar months later (or earlier), clipped to the month's last day (Resolved
     detail 11: 31 August + 6 months = 28 or 29 February). NaT stays NaT."""
-    valid = dates.notna()
-    result = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[ns]")
-    if not valid.any():
-        return result
-    d = dates[valid]
-    target = d.dt.year * 12 + d.dt.month - 1 + months
-    firsts = month_start_of(target.to_numpy())
-    last_day = (firsts + pd.offsets.MonthEnd(0)).dt.day.to_numpy()
-    day = np.minimum(d.dt.day.to_numpy(), last_day)
-    result[valid] = firsts.to_numpy() + pd.to_timedelta(day - 1, unit="D").to_numpy()
-    return result
+    return add_months_each(dates, [months])[0]
+
+
+def add_months_each(dates: pd.Series, months: list[int]) -> list[pd.Series]:
+    """add_months for each number of months, the dates taken apart once."""
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(values)
+    days = values.astype("datetime64[D]")
+    month = days.astype("datetime64[M]")
+    day = (days - month.astype("datetime64[D]")).astype("int64")  # 0 on the 1st
+    results = []
+    for number in months:
+        target = month + np.timedelta64(number, "M")
+        first = target.astype("datetime64[D]")
+        after = (target + np.timedelta64(1, "M")).astype("datetime64[D]")
+        length = (after - first).astype("int64")
+        result = (first + np.minimum(day, length - 1)).astype("datetime64[ns]")
+        result[missing] = np.datetime64("NaT")
+        results.append(pd.Series(result, index=dates.index, dtype="datetime64[ns]"))
+    return results
 
 
 def _period_end_month(kind: str, last_month: np.ndarray) -> np.ndarray:
@@ -174,28 +189,31 @@ def open_at_reference_dates(
     at R). Adds `reference_date`. Vectorised: each interval is repeated over the month
     ends from its start's month to its end's (or the last R), then filtered.
     """
-    ends = periods["period_end"].drop_duplicates().sort_values().to_numpy()
+    ends = np.unique(periods["period_end"].to_numpy(dtype="datetime64[ns]"))
     if intervals.empty or len(ends) == 0:
         return intervals.assign(reference_date=pd.Series(dtype="datetime64[ns]")).iloc[0:0]
     valid = intervals[intervals[start_column].notna()]
-    last_r = pd.Timestamp(ends[-1])
-    first_r = pd.Timestamp(ends[0])
-    start_m = month_index(valid[start_column]).to_numpy(dtype="int64")
-    stop = valid[end_column].fillna(last_r + pd.Timedelta(days=1))
-    stop = stop.where(stop <= last_r, last_r)
-    end_m = month_index(stop).to_numpy(dtype="int64")
-    first_m = first_r.year * 12 + first_r.month - 1
-    start_m = np.maximum(start_m, first_m)
-    counts = np.maximum(end_m - start_m + 1, 0)
-    repeated = valid.loc[valid.index.repeat(counts)].copy()
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    months = np.repeat(start_m, counts) + offsets
-    repeated["reference_date"] = month_end_of(months).to_numpy()
-    is_open = (repeated[start_column] <= repeated["reference_date"]) & (
-        repeated[end_column].isna() | (repeated[end_column] > repeated["reference_date"])
+    start = valid[start_column].to_numpy(dtype="datetime64[ns]")
+    end = valid[end_column].to_numpy(dtype="datetime64[ns]")
+    open_ended = np.isnat(end)
+    # Months from the start's (or the first R's) to the end's (or the last R's).
+    stop = np.where(open_ended | (end > ends[-1]), ends[-1], end)
+    first_m = int(ends[0].astype("datetime64[M]").astype("int64"))
+    start_m = np.maximum(start.astype("datetime64[M]").astype("int64"), first_m)
+    counts = np.maximum(stop.astype("datetime64[M]").astype("int64") - start_m + 1, 0)
+    row = np.repeat(np.arange(len(valid)), counts)
+    offsets = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    months = (start_m[row] + offsets).astype("datetime64[M]")
+    reference = ((months + np.timedelta64(1, "M")).astype("datetime64[D]") - 1).astype(
+        "datetime64[ns]"
     )
-    in_range = repeated["reference_date"].isin(ends)
-    return repeated[is_open & in_range].reset_index(drop=True)
+    is_open = (start[row] <= reference) & (open_ended[row] | (end[row] > reference))
+    # Only the month ends that end a period (all of them when every month is computed).
+    at = np.minimum(np.searchsorted(ends, reference), len(ends) - 1)
+    keep = is_open & (ends[at] == reference)
+    result = valid.iloc[row[keep]].reset_index(drop=True)
+    result["reference_date"] = reference[keep]
+    return result
 
 
 def load_bank_holidays() -> frozenset[date]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coredata.indicators.grids import quarter_end, year_end
 from coredata.indicators.inputs import CHILD_ID
 from coredata.indicators.periods import (
     add_months,
@@ -14,15 +15,8 @@ from coredata.indicators.periods import (
     working_days_between,
 )
 from coredata.indicators.registry import Context, register
-from coredata.indicators.results import (
-    KEYS,
-    PCT,
-    breakdown,
-    count_rows,
-    empty_results,
-    finish,
-    rate_rows,
-)
+from coredata.indicators.results import KEYS, PCT, breakdown, empty_results, rate_rows
+from coredata.indicators.tallies import result_frame
 from coredata.indicators.tiers import (
     CHILD,
     CIN,
@@ -34,55 +28,83 @@ from coredata.indicators.tiers import (
     LAC,
     RANK,
     TIERS,
+    TierSums,
     child_codes,
     child_day_key,
-    flow_totals,
+    flow_sums,
     key_dates,
     open_plans,
     plan_intervals,
-    quarter_end,
     stock,
-    stock_totals,
-    year_end,
+    stock_sums,
 )
+from coredata.indicators.units import ORGANISATION
 
 PLANS = "plans"
 Pairs = tuple[tuple[str, str], ...]
 NO_PREVIOUS = -(10**6)  # a month number long before any data
 
 
+View = tuple[TierSums, list[tuple[Pairs, str]]]
+
+
 def tier_shares(
-    totals: pd.DataFrame,
-    *,
-    indicator: str,
-    denominator: str,
-    numerators: list[tuple[Pairs, str]],
+    context: Context, views: list[View], *, indicator: str, denominator: str
 ) -> pd.DataFrame:
     """Percentage rows per tier, as results.share_rows makes them but for every tier and
-    breakdown at once: `totals` has KEYS, `rank` (the tier's), the `denominator` column
-    and each numerator column; `numerators` pairs a breakdown's pairs (after `tier=T`)
-    with its column. A zero denominator gives no row."""
-    totals = totals[totals[denominator] > 0]
-    if totals.empty:
+    breakdown at once, in one frame: each view's totals sum the `denominator` and each
+    numerator per tier, unit and period, and it pairs a breakdown's pairs (after
+    `tier=T`) with each numerator's name. A zero denominator gives no row. Rows are in
+    order of view, tier, breakdown."""
+    units, numbering = _same_units([totals.units for totals, _ in views])
+    labels: list[str] = []
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in ("unit", "period", "label")}
+    figures: dict[str, list[np.ndarray]] = {"numerator": [], "denominator": []}
+    for (totals, numerators), renumber in zip(views, numbering, strict=True):
+        first_label = len(labels)
+        labels += [breakdown(("tier", name), *pairs) for pairs, _ in numerators for name in TIERS]
+        n_periods = totals.sums[denominator].shape[2]
+        for tier in range(len(TIERS)):
+            denominators = totals.sums[denominator][tier].ravel()
+            cells = np.flatnonzero(denominators > 0)
+            for position, (_, column) in enumerate(numerators):
+                parts["unit"].append(renumber[cells // n_periods])
+                parts["period"].append(cells % n_periods)
+                parts["label"].append(
+                    np.full(len(cells), first_label + position * len(TIERS) + tier)
+                )
+                figures["numerator"].append(totals.sums[column][tier].ravel()[cells])
+                figures["denominator"].append(denominators[cells])
+    if sum(len(unit) for unit in parts["unit"]) == 0:
         return empty_results()
-    parts = []
-    for pairs, column in numerators:
-        texts = {RANK[tier]: breakdown(("tier", tier), *pairs) for tier in TIERS}
-        parts.append(
-            pd.DataFrame(
-                {
-                    **{key: totals[key] for key in KEYS},
-                    "breakdown": totals["rank"].map(texts),
-                    "rank": totals["rank"],
-                    "numerator": totals[column].astype("float64"),
-                    "denominator": totals[denominator].astype("float64"),
-                }
-            )
-        )
-    rows = pd.concat(parts, ignore_index=True).sort_values("rank", kind="stable")
-    rows["indicator"] = indicator
-    rows["value"] = rows["numerator"] / rows["denominator"] * PCT
-    return finish(rows)
+    numerator, denominator_ = (
+        np.concatenate(figures[name]).astype("float64") for name in ("numerator", "denominator")
+    )
+    return result_frame(
+        context,
+        units,
+        np.concatenate(parts["unit"]),
+        np.concatenate(parts["period"]),
+        indicator=indicator,
+        labels=labels,
+        label=np.concatenate(parts["label"]),
+        numerator=numerator,
+        denominator=denominator_,
+        value=numerator / denominator_ * PCT,
+    )
+
+
+def _same_units(tables: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """The units of several tables (unit_type, unit_code) numbered together, and each
+    table's numbers in the new numbering."""
+    if len(tables) == 1:
+        return tables[0], [np.arange(len(tables[0]))]
+    both = pd.concat(tables, ignore_index=True)
+    number = both.groupby(["unit_type", "unit_code"], sort=False).ngroup().to_numpy()
+    units = both.assign(_n=number).drop_duplicates("_n")[["unit_type", "unit_code"]]
+    bounds = np.cumsum([0, *(len(table) for table in tables)])
+    renumbered = [number[bounds[i] : bounds[i + 1]] for i in range(len(tables))]
+    return units.reset_index(drop=True), renumbered
 
 
 @register("P1", "Children by tier", unit="count", direction="context", group=PLANS)
@@ -97,26 +119,41 @@ def p1_children_by_tier(context: Context) -> pd.DataFrame:
     at R, once per unit; every tier is shown (0 when none) for a unit with any child.
     Each also per 10,000 children aged 0-17 (`;measure=rate_10k`) where there is a
     population."""
-    highest = stock(context).highest.assign(children=1)
-    totals = stock_totals(context, highest, ["children"])
-    if totals.empty:
+    highest = stock(context).highest
+    children = pd.DataFrame(
+        {HOLDER: highest[HOLDER], "reference_date": highest["reference_date"],
+         "rank": highest["rank"], "children": 1}
+    )  # fmt: skip
+    totals = stock_sums(context, children, ["children"])
+    by_tier = totals.sums["children"]
+    unit, period = np.nonzero(by_tier.sum(axis=0) > 0)
+    if len(unit) == 0:
         return empty_results()
-    wide = totals.pivot_table(
-        index=KEYS, columns="rank", values="children", aggfunc="sum", fill_value=0
+    counts = by_tier[:, unit, period].T
+    columns = {tier: counts[:, rank - 1] for tier, rank in RANK.items()}
+    columns["total"] = counts.sum(axis=1)
+    columns["CIN_DFE"] = counts[:, [RANK[CIN] - 1, RANK[CP] - 1, RANK[LAC] - 1]].sum(axis=1)
+    numerator = np.concatenate(list(columns.values()))
+    rows = result_frame(
+        context,
+        totals.units,
+        np.tile(unit, len(columns)),
+        np.tile(period, len(columns)),
+        indicator="P1",
+        labels=[breakdown(("tier", label)) for label in columns],
+        label=np.repeat(np.arange(len(columns)), len(unit)),
+        numerator=numerator,
+        denominator=None,
+        value=numerator.astype("float64"),
     )
-    wide = wide.reindex(columns=list(RANK.values()), fill_value=0).astype("int64")
-    wide.columns = pd.Index(TIERS)
-    columns = {tier: wide[tier] for tier in TIERS}
-    columns["total"] = wide.sum(axis=1)
-    columns["CIN_DFE"] = wide[[CIN, CP, LAC]].sum(axis=1)
-    parts = []
-    for label, counts in columns.items():
-        frame = counts.rename("numerator").reset_index()
-        text = breakdown(("tier", label))
-        parts.append(count_rows(frame, indicator="P1", breakdown_text=text))
+    organisation = (totals.units["unit_type"] == ORGANISATION).to_numpy(dtype="bool")[unit]
+    parts = [rows]
+    for position, label in enumerate(columns):
+        frame = rows.iloc[position * len(unit) : (position + 1) * len(unit)]
+        frame = frame.loc[organisation, [*KEYS, "numerator"]]
         parts.append(
             rate_rows(
-                frame,
+                frame.astype({"numerator": "int64"}),
                 context.population,
                 indicator="P1",
                 breakdown_text=breakdown(("tier", label), ("measure", "rate_10k")),
@@ -153,7 +190,7 @@ def p2_plan_duration(context: Context) -> pd.DataFrame:
     rows = pd.DataFrame(
         {CHILD: ended[CHILD], "rank": ended["rank"], "end": ended["end"], "plans": 1}
     ).assign(**_at_least(ended["end"], ended))
-    ended_totals = flow_totals(context, rows, "end", values)
+    ended_totals = flow_sums(context, rows, "end", values)
 
     open_ = open_plans(context)
     rows = pd.DataFrame(
@@ -165,18 +202,18 @@ def p2_plan_duration(context: Context) -> pd.DataFrame:
             "plans": 1,
         }
     ).assign(**_at_least(open_["reference_date"], open_))
-    open_totals = stock_totals(context, rows, values)
-    return pd.concat(
+    open_totals = stock_sums(context, rows, values)
+    return tier_shares(
+        context,
         [
-            tier_shares(
+            (
                 view_totals,
-                indicator="P2",
-                denominator="plans",
-                numerators=[((("view", view), ("min", label)), label) for label in DURATIONS],
+                [((("view", view), ("min", label)), label) for label in DURATIONS],
             )
             for view, view_totals in (("ended", ended_totals), ("open", open_totals))
         ],
-        ignore_index=True,
+        indicator="P2",
+        denominator="plans",
     )
 
 
@@ -265,11 +302,11 @@ def p3_repeat_plans(context: Context) -> pd.DataFrame:
     rows["ever"] = (new["previous_end"].notna() | earlier_cp).astype("int64")
     rows = rows.join(first_in_period_flags(new))
     values = ["children", "12m", "24m", "ever"]
-    totals = flow_totals(context, rows, "start", values)
+    totals = flow_sums(context, rows, "start", values)
     windows: list[tuple[Pairs, str]] = [
         ((("window", label),), label) for label in ("12m", "24m", "ever")
     ]
-    return tier_shares(totals, indicator="P3", denominator="children", numerators=windows)
+    return tier_shares(context, [(totals, windows)], indicator="P3", denominator="children")
 
 
 def latest_on_or_before(
@@ -305,6 +342,16 @@ def p4_children_seen(context: Context) -> pd.DataFrame:
     less the interval (default 42 days, 6 weeks). A child with no such visit is not
     seen. Counted for the unit holding the child at R, once per unit. A child whose
     highest open tier is EH is not counted."""
+    judged = p4_judged(context)
+    totals = stock_sums(context, judged, ["children", "seen"])
+    return tier_shares(context, [(totals, [((), "seen")])], indicator="P4", denominator="children")
+
+
+def p4_judged(context: Context) -> pd.DataFrame:
+    """P4's children at each R (tiers.Stock.highest, EH left out), each with `visit_date`
+    (their latest seen visit on or before R, NaT when none), `seen` (1 when within their
+    tier's interval, else 0) and `children` (1). Also what the lists of children behind
+    P4 are made of (members.py)."""
     intervals = context.inputs.visit_intervals
     children = stock(context).highest
     children = children[children["rank"] != RANK[EH]]
@@ -323,5 +370,4 @@ def p4_children_seen(context: Context) -> pd.DataFrame:
     is_lac = (judged["rank"] == RANK[LAC]).to_numpy(dtype="bool")
     judged["seen"] = np.where(is_lac, by_days, by_working_days).astype("int64")
     judged["children"] = 1
-    totals = stock_totals(context, judged, ["children", "seen"])
-    return tier_shares(totals, indicator="P4", denominator="children", numerators=[((), "seen")])
+    return judged

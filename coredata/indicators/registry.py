@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from coredata.indicators.care import periods_of_care, placements
-from coredata.indicators.inputs import EngineInputs
+from coredata.indicators.inputs import CHILD_ID, EngineInputs
 from coredata.indicators.periods import expand_to_periods, periods_between, stock_periods
 from coredata.indicators.results import empty_results, population_by_period
-from coredata.indicators.units import attribute, prepare_allocations, to_units
+from coredata.indicators.units import Holdings, attribute, prepare_allocations, to_units
+
+T = TypeVar("T")
+# The frames whose children Context numbers (plans' sources and the allocations).
+CHILD_FRAMES = ("referrals", "cp_plans", "early_help", "care_episodes", "allocations")
 
 
 @dataclass
@@ -45,6 +51,19 @@ class Context:
     def _frames(self) -> dict[str, pd.DataFrame]:
         return {}
 
+    @cached_property
+    def cache(self) -> dict[str, Any]:
+        """Work shared by indicators within one run, by key (see `shared`)."""
+        return {}
+
+    def shared(self, key: str, build: Callable[[], T]) -> T:
+        """The value stored under `key`, built (by `build`) the first time it is asked
+        for in this run: work several indicators repeat is done once."""
+        if key not in self.cache:
+            self.cache[key] = build()
+        value: T = self.cache[key]
+        return value
+
     def frame(self, name: str) -> pd.DataFrame:
         """An input frame, typed once per run. Each caller gets its own shallow copy
         (copy-on-write: changing it never changes what other indicators see)."""
@@ -53,8 +72,37 @@ class Context:
         return self._frames[name].copy(deep=False)
 
     @cached_property
-    def _allocations(self) -> pd.DataFrame:
-        return prepare_allocations(self.frame("allocations"))
+    def _child_coding(self) -> tuple[pd.Index, dict[str, np.ndarray]]:
+        ids = [self.frame(name)[CHILD_ID] for name in CHILD_FRAMES]
+        codes, children = pd.factorize(pd.concat(ids, ignore_index=True))
+        bounds = np.cumsum([0, *(len(column) for column in ids)])
+        by_frame = {
+            name: codes[bounds[i] : bounds[i + 1]].astype("int64")
+            for i, name in enumerate(CHILD_FRAMES)
+        }
+        return pd.Index(children), by_frame
+
+    @property
+    def children(self) -> pd.Index:
+        """Every child ID of the plans' sources and of the allocations (CHILD_FRAMES), in
+        order of first appearance: a child's integer code is its position."""
+        return self._child_coding[0]
+
+    def child_codes(self, name: str) -> np.ndarray:
+        """The child code of each row of frame `name` (one of CHILD_FRAMES; -1 where the
+        child ID is missing), aligned with `frame(name)`."""
+        return self._child_coding[1][name]
+
+    @cached_property
+    def holdings(self) -> Holdings:
+        """The allocations prepared for attribution (units.prepare_allocations), once,
+        with children numbered as `children`."""
+        return prepare_allocations(
+            self.frame("allocations"),
+            self.frame("teams"),
+            children=self.children,
+            child=self.child_codes("allocations"),
+        )
 
     @cached_property
     def _care_periods(self) -> pd.DataFrame:
@@ -76,7 +124,7 @@ class Context:
 
     def units_on(self, events: pd.DataFrame, date_column: str) -> pd.DataFrame:
         """Events with unit_type and unit_code, attributed on `date_column`."""
-        attributed = attribute(events, date_column, self._allocations, self.frame("teams"))
+        attributed = attribute(events, date_column, self.holdings, self.frame("teams"))
         return to_units(attributed, self.inputs.la_code)
 
     def in_periods(self, events: pd.DataFrame, date_column: str) -> pd.DataFrame:

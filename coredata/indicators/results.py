@@ -52,6 +52,12 @@ def finish(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[RESULT_COLUMNS].astype(RESULT_DTYPES).reset_index(drop=True)
 
 
+def repeated(text: str, n: int) -> pd.api.extensions.ExtensionArray:
+    """`text` n times, as a string array (taken from one value rather than converting n
+    Python strings)."""
+    return pd.array([text], dtype="string").take(np.zeros(n, dtype="int64"))
+
+
 def breakdown(*pairs: tuple[str, str]) -> str:
     """`key=value` pairs joined by `;`, in the order given."""
     return ";".join(f"{key}={value}" for key, value in pairs)
@@ -60,8 +66,8 @@ def breakdown(*pairs: tuple[str, str]) -> str:
 def count_rows(counts: pd.DataFrame, *, indicator: str, breakdown_text: str = "") -> pd.DataFrame:
     """Rows of a count: `counts` has KEYS and `numerator`."""
     rows = counts[[*KEYS, "numerator"]].copy()
-    rows["indicator"] = indicator
-    rows["breakdown"] = breakdown_text
+    rows["indicator"] = repeated(indicator, len(rows))
+    rows["breakdown"] = repeated(breakdown_text, len(rows))
     rows["denominator"] = np.nan
     rows["value"] = rows["numerator"].astype("float64")
     return finish(rows)
@@ -90,8 +96,14 @@ def share_rows(
     )
     rows["numerator"] = rows["numerator"].fillna(0)
     rows = rows[rows["denominator"] > 0].copy()
-    rows["indicator"] = indicator
-    rows["breakdown"] = breakdown_text(rows) if callable(breakdown_text) else breakdown_text
+    rows["indicator"] = repeated(indicator, len(rows))
+    rows["breakdown"] = (
+        breakdown_text(rows)
+        if callable(breakdown_text)
+        else breakdown_text
+        if isinstance(breakdown_text, pd.Series)
+        else repeated(breakdown_text, len(rows))
+    )
     # Scaled before dividing: 3 × 10,000 / 20,000 is exactly 1.5.
     rows["value"] = (
         rows["numerator"].astype("float64") * scale / rows["denominator"].astype("float64")

@@ -1,38 +1,39 @@
 """Fast tallies of flow measures that count events (not children), on integers.
 
-Each event is attributed once on its date (`units.attribute`) and its attribution
-(worker, team, service) numbered; every (event, category) row is counted into a dense
-array unit × period × category, once for every period containing the event's date (and,
-for a measure judged at R, only the periods ending on the row's R), and for every unit
-its attribution counts for (`units.to_units`: the organisation, and the service, team
-and practitioner, or the Unallocated bucket). The figures are those of repeating every
+Each event is attributed once on its date (`Context.holdings`, the rule of
+`units.attribute`) and its attribution (worker, team, service) numbered; every (event,
+category) row is counted into a dense array attribution × period × category, once for
+every period containing the event's date (and, for a measure judged at R, only the
+periods ending on the row's R), then added up for every unit its attribution counts for
+(`grids.fan_out`; `units.to_units`: the organisation, and the service, team and
+practitioner, or the Unallocated bucket). The figures are those of repeating every
 event for every unit and period and counting, which is only right for events: a measure
 counting children once per unit must not use this.
 
-Also shared by the indicator functions: memoised work within one run (`shared`), rows of
-counts and of shares in the results format, rates per 10,000.
+Also shared by the indicator functions: memoised work within one run (`shared`), sums
+of rows judged at R (`judged_at_r`), rows of counts and of shares in the results format
+(`result_frame` builds them from integer positions), rates per 10,000.
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from coredata.indicators.grids import fan_out
 from coredata.indicators.inputs import CHILD_ID, SERVICE_CODE, TEAM_CODE, WORKER_ID
 from coredata.indicators.periods import month_index
 from coredata.indicators.registry import Context
-from coredata.indicators.results import PCT, count_rows, empty_results, finish, rate_rows
+from coredata.indicators.results import PCT, count_rows, empty_results, rate_rows
 from coredata.indicators.units import (
     PRACTITIONER,
     TEAM,
     UNALLOCATED,
     UNIT_COLUMNS,
     UNIT_TYPES,
-    attribute,
     to_units,
 )
 
@@ -44,6 +45,7 @@ class Flow:
     """Dated events attributed on their date, coded as integers."""
 
     events: pd.DataFrame  # the dated events, indexed 0..n-1
+    child: np.ndarray  # each event's child code (Context.children; -1: none)
     key: np.ndarray  # each event's attribution number
     month: np.ndarray  # each event's month index
     unit_of_key: np.ndarray  # levels × attributions: the unit number at each level, or -1
@@ -53,39 +55,118 @@ class Flow:
 def flow_of(context: Context, events: pd.DataFrame, date_column: str) -> Flow:
     """The events with a date, attributed to the allocation holding the child that day."""
     dated = events[events[date_column].notna()].reset_index(drop=True)
-    allocations, teams = context.frame("allocations"), context.frame("teams")
-    attributed = attribute(dated[[CHILD_ID, date_column]], date_column, allocations, teams)
-    grouping = attributed.groupby(ATTRIBUTION, dropna=False, sort=False)
-    key = grouping.ngroup().to_numpy(dtype="int64")
-    firsts = attributed.assign(_key=key).drop_duplicates("_key")
-    units = to_units(firsts[["_key", *ATTRIBUTION]], context.inputs.la_code)
+    holdings = context.holdings
+    child = holdings.codes(dated[CHILD_ID])
+    holder = holdings.holder_on(child, dated[date_column])
+    key, found = pd.factorize(holder)
+    unit_of_key, units = unit_links(context, holders_table(context, found))
+    return Flow(
+        events=dated,
+        child=child,
+        key=key.astype("int64"),
+        month=month_index(dated[date_column]).to_numpy(dtype="int64", na_value=0),
+        unit_of_key=unit_of_key,
+        units=units,
+    )
+
+
+def holders_table(context: Context, holder: np.ndarray) -> pd.DataFrame:
+    """The ATTRIBUTION columns of these rows of Context.holdings' holders (-1: <NA>,
+    unallocated)."""
+    holders = context.holdings.holders
+    return pd.DataFrame(
+        {column: holders[column].array.take(holder, allow_fill=True) for column in ATTRIBUTION},
+        copy=False,
+    )
+
+
+def unit_links(context: Context, holders: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """For a table of holdings (ATTRIBUTION columns; a key is a row's position): the unit
+    number of each key at each unit level (UNIT_TYPES × keys, -1 for none) and the units
+    (unit_type, unit_code, string) by number, by units.to_units' rule."""
+    keyed = holders[ATTRIBUTION].assign(_key=np.arange(len(holders), dtype="int64"))
+    units = to_units(keyed, context.inputs.la_code)
     # to_units gives rows of <NA> units when no event (or every event) is allocated: pandas
     # takes the index of a Series assigned to an empty frame. Dropped here.
     units = units[units["unit_type"].notna()]
     number = units.groupby(UNIT_COLUMNS, sort=False).ngroup().to_numpy(dtype="int64")
     level = pd.Categorical(units["unit_type"], categories=UNIT_TYPES).codes.astype("int64")
-    unit_of_key = np.full((len(UNIT_TYPES), len(firsts)), -1, dtype="int64")
+    unit_of_key = np.full((len(UNIT_TYPES), len(holders)), -1, dtype="int64")
     unit_of_key[level, units["_key"].to_numpy(dtype="int64")] = number
     names = units.assign(_unit=number).drop_duplicates("_unit").sort_values("_unit")
-    return Flow(
-        events=dated,
-        key=key,
-        month=month_index(dated[date_column]).to_numpy(dtype="int64", na_value=0),
-        unit_of_key=unit_of_key,
-        units=names[UNIT_COLUMNS].astype("string").reset_index(drop=True),
+    return unit_of_key, names[UNIT_COLUMNS].astype("string").reset_index(drop=True)
+
+
+def judged_at_r(
+    context: Context, child: np.ndarray, at: np.ndarray, values: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Sums of `values` per unit and period of rows judged at R (a child code, R: a
+    reference date), each attributed to the allocation holding the child at R and
+    counted in the periods ending at R: the units (unit_type, unit_code) and each
+    value's int64 array units × periods. Summed per holder, then per unit (fan_out)."""
+    holder = context.holdings.holder_on(child, at)
+    key, found = pd.factorize(holder)
+    unit_of_key, units = unit_links(context, holders_table(context, found))
+    ends = context.reference_dates.to_numpy(dtype="datetime64[ns]")
+    judged = np.asarray(at, dtype="datetime64[ns]")
+    r = np.minimum(np.searchsorted(ends, judged), max(len(ends) - 1, 0))
+    known = (ends[r] == judged) if len(ends) else np.zeros(len(judged), dtype="bool")
+    cell = (key * len(ends) + r)[known]
+    r_of_period = np.searchsorted(ends, context.periods["period_end"].to_numpy())
+    sums = {}
+    for value, weights in values.items():
+        by_key = np.bincount(
+            cell,
+            weights=np.asarray(weights, dtype="float64")[known],
+            minlength=len(found) * len(ends),
+        )
+        by_key = np.rint(by_key).astype("int64").reshape(len(found), len(ends))
+        sums[value] = fan_out(unit_of_key, len(units), by_key)[:, r_of_period]
+    return units, sums
+
+
+def result_frame(
+    context: Context,
+    units: pd.DataFrame,
+    unit: np.ndarray,
+    period: np.ndarray,
+    *,
+    indicator: str,
+    labels: list[str],
+    label: np.ndarray,
+    numerator: np.ndarray,
+    denominator: np.ndarray | None,
+    value: np.ndarray,
+) -> pd.DataFrame:
+    """Rows in the results format (as results.finish gives them) from positions: each
+    row's unit (into `units`), period (into Context.periods) and breakdown (into
+    `labels`), with its figures (float64; NaN is <NA>; no denominator for a count)."""
+    periods = context.periods
+    n = len(unit)
+
+    def figures(values: np.ndarray) -> pd.arrays.FloatingArray:
+        values = values.astype("float64")
+        return pd.arrays.FloatingArray(values, np.isnan(values))
+
+    return pd.DataFrame(
+        {
+            "unit_type": units["unit_type"].array.take(unit),
+            "unit_code": units["unit_code"].array.take(unit),
+            "indicator": pd.array([indicator], dtype="string").take(np.zeros(n, dtype="int64")),
+            "breakdown": pd.array(labels, dtype="string").take(label),
+            "period_start": periods["period_start"].to_numpy(dtype="datetime64[ns]")[period],
+            "period_end": periods["period_end"].to_numpy(dtype="datetime64[ns]")[period],
+            "numerator": figures(numerator),
+            "denominator": figures(np.full(n, np.nan) if denominator is None else denominator),
+            "value": figures(value),
+        },
+        copy=False,
     )
 
 
-_SHARED: dict[int, dict[str, Any]] = {}
-
-
 def shared(context: Context) -> dict[str, Any]:
-    """Work shared by indicators within one run (forgotten with the run's Context)."""
-    number = id(context)
-    if number not in _SHARED:
-        _SHARED[number] = {}
-        weakref.finalize(context, _SHARED.pop, number, None)
-    return _SHARED[number]
+    """Work shared by indicators within one run (Context.cache: forgotten with it)."""
+    return context.cache
 
 
 def period_months(context: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -136,15 +217,12 @@ def tally(
     if n_units == 0 or len(event) == 0:
         return np.zeros((n_units, n_periods, n_categories), dtype="int64")
     rows, period = spread(context, flow.month[event], last_month)
-    key = flow.key[event][rows]
-    cell = period * n_categories + category[rows]
-    size = n_units * n_periods * n_categories
-    counts = np.zeros(size, dtype="int64")
-    for unit_of_key in flow.unit_of_key:  # organisation, service, team, ...: one unit each
-        unit = unit_of_key[key]
-        held = unit >= 0
-        counts += np.bincount(unit[held] * (n_periods * n_categories) + cell[held], minlength=size)
-    return counts.reshape(n_units, n_periods, n_categories)
+    cell = (flow.key[event][rows] * n_periods + period) * n_categories + category[rows]
+    # Counted per attribution first, then added up per unit (fan_out).
+    n_keys = flow.unit_of_key.shape[1]
+    by_key = np.bincount(cell, minlength=n_keys * n_periods * n_categories)
+    by_key = by_key.reshape(n_keys, n_periods, n_categories)
+    return fan_out(flow.unit_of_key, n_units, by_key)
 
 
 def event_tally(context: Context, flow: Flow) -> np.ndarray:
@@ -189,23 +267,29 @@ def share_rows_of(
     category missing from such a unit's rows had none)."""
     unit, period = np.nonzero(denominators > 0)
     n = len(labels)
-    cells = _cells(context, flow, np.repeat(unit, n), np.repeat(period, n))
     numerator = numerators[unit, period, :].reshape(-1).astype("float64")
     denominator = np.repeat(denominators[unit, period], n).astype("float64")
-    rows = pd.DataFrame(
-        {
-            **cells,
-            "indicator": pd.array([indicator], dtype="string").take(np.zeros(len(numerator), int)),
-            "breakdown": pd.array(labels, dtype="string").take(np.tile(np.arange(n), len(unit))),
-            "numerator": numerator,
-            "denominator": denominator,
-            "value": numerator * PCT / denominator,
-        }
-    )
+    unit, period = np.repeat(unit, n), np.repeat(period, n)
+    label = np.tile(np.arange(n), len(numerator) // n if n else 0)
     if sparse_below_service:
-        detailed = rows["unit_type"].isin([TEAM, PRACTITIONER, UNALLOCATED])
-        rows = rows[~(detailed & (rows["numerator"] == 0))]
-    return finish(rows)
+        detailed = flow.units["unit_type"].isin([TEAM, PRACTITIONER, UNALLOCATED]).to_numpy()
+        keep = ~(detailed[unit] & (numerator == 0))
+        unit, period, label = unit[keep], period[keep], label[keep]
+        numerator, denominator = numerator[keep], denominator[keep]
+    if len(unit) == 0:
+        return empty_results()
+    return result_frame(
+        context,
+        flow.units,
+        unit,
+        period,
+        indicator=indicator,
+        labels=labels,
+        label=label,
+        numerator=numerator,
+        denominator=denominator,
+        value=numerator * PCT / denominator,
+    )
 
 
 def rates(context: Context, counts: pd.DataFrame, indicator: str) -> pd.DataFrame:

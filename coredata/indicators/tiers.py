@@ -14,8 +14,9 @@ A plan is one of four tiers, lowest to highest (`rank` 1 to 4):
 
 Plans without a child or a start date, or ending before they start, are left out (bad
 data).
-Children are also numbered (`child`, an integer code shared with the coded allocations
-and visits) so that joins and groupings run on integers rather than strings.
+Children are also numbered (`child`: Context.children's code, shared with the visits and
+Context.holdings) so that joins and groupings run on integers rather than strings, and
+figures are summed on dense integer arrays (tallies.period_grid, tallies.fan_out).
 """
 
 from __future__ import annotations
@@ -27,20 +28,15 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from coredata.indicators.care import periods_of_care
+from coredata.indicators.grids import fan_out, period_grid
 from coredata.indicators.inputs import CHILD_ID, SERVICE_CODE, TEAM_CODE, WORKER_ID
 from coredata.indicators.periods import (
-    FINANCIAL_YEAR,
-    MONTH,
-    QUARTER,
-    ROLLING_12M,
-    add_months,
+    add_months_each,
     month_index,
     open_at_reference_dates,
 )
 from coredata.indicators.registry import Context
-from coredata.indicators.results import KEYS
-from coredata.indicators.units import UNIT_COLUMNS, attribute, to_units
+from coredata.indicators.tallies import unit_links
 
 EH = "EH"
 CIN = "CIN"
@@ -79,44 +75,43 @@ OPEN_COLUMNS = [CHILD, "rank", "start", "end", "from_6m", "from_1y", "from_2y"]
 
 
 def shared(context: Context, key: str, build: Callable[[], T]) -> T:
-    """A value built once per Context and shared by P1–P4 (kept in the Context's
-    instance dictionary, as functools.cached_property does)."""
-    store = context.__dict__.setdefault("_plans_shared", {})
-    if key not in store:
-        store[key] = build()
-    result: T = store[key]
-    return result
+    """A value built once per Context and shared by P1–P4 (Context.shared, under a key
+    of this module's)."""
+    return context.shared(f"tiers.{key}", build)
 
 
 def _children(context: Context) -> pd.Index:
-    """Every child ID of the plans' sources and of the allocations: codes are positions."""
-
-    def build() -> pd.DataFrame:
-        ids = [
-            context.frame(name)[CHILD_ID]
-            for name in ("referrals", "cp_plans", "early_help", "care_episodes", "allocations")
-        ]
-        return pd.DataFrame({CHILD_ID: pd.concat(ids, ignore_index=True).dropna().unique()})
-
-    return pd.Index(shared(context, "children", build)[CHILD_ID])
+    """Every child ID of the plans' sources and of the allocations: codes are positions
+    (Context.children)."""
+    return context.children
 
 
 def child_codes(context: Context, ids: pd.Series) -> np.ndarray:
     """The integer code of each child ID (-1 for a child in no plan or allocation)."""
-    return _children(context).get_indexer(pd.Index(ids)).astype("int64")
+    return context.children.get_indexer(pd.Index(ids)).astype("int64")
 
 
-def _tier(tier: str, children: pd.Series, start: pd.Series, end: pd.Series) -> pd.DataFrame:
-    frame = pd.DataFrame({CHILD_ID: children, "rank": RANK[tier], "start": start, "end": end})
+def child_ids_of(context: Context, codes: pd.Series) -> pd.Series:
+    """The child ID of each integer child code (the inverse of child_codes), aligned."""
+    ids = _children(context).to_numpy()[codes.to_numpy(dtype="int64")]
+    return pd.Series(ids, index=codes.index, dtype="string")
+
+
+def _tier(
+    tier: str, children: pd.Series, codes: np.ndarray, start: pd.Series, end: pd.Series
+) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {CHILD_ID: children, CHILD: codes, "rank": RANK[tier], "start": start, "end": end}
+    )
     frame["not_in_need"] = False
     frame["previous_plans"] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     frame["new_start"] = True
     return frame
 
 
-def _care_periods(episodes: pd.DataFrame) -> pd.DataFrame:
-    """Periods of care, not short breaks only, each with `new_start` (first episode RNE S)."""
-    care = periods_of_care(episodes)
+def _care_periods(episodes: pd.DataFrame, care: pd.DataFrame) -> pd.DataFrame:
+    """Periods of care (`care`: care.periods_of_care of the `episodes`), not short breaks
+    only, each with `s`: True when its first episode has RNE S."""
     care = care[~care["short_breaks"]]
     s_starts = episodes.loc[episodes["rne"].eq("S").fillna(False), [CHILD_ID, "decom"]]
     s_starts = s_starts.drop_duplicates().rename(columns={"decom": "start"})
@@ -129,26 +124,47 @@ def _care_periods(episodes: pd.DataFrame) -> pd.DataFrame:
 def build_plan_intervals(context: Context) -> pd.DataFrame:
     """Every plan of every tier: the columns of PLAN_COLUMNS, one row per plan."""
     referrals = context.frame("referrals")
-    need = referrals[~referrals["nfa"].fillna(False).astype("bool")]
-    cin = _tier(CIN, need[CHILD_ID], need["referral_date"], need["closure_date"])
+    in_need = ~referrals["nfa"].fillna(False).to_numpy(dtype="bool")
+    need = referrals[in_need]
+    cin = _tier(
+        CIN,
+        need[CHILD_ID],
+        context.child_codes("referrals")[in_need],
+        need["referral_date"],
+        need["closure_date"],
+    )
     cin["not_in_need"] = need["closure_reason"].isin(NOT_IN_NEED).astype("bool")
     cp_plans = context.frame("cp_plans")
-    cp = _tier(CP, cp_plans[CHILD_ID], cp_plans["start_date"], cp_plans["end_date"])
+    cp = _tier(
+        CP,
+        cp_plans[CHILD_ID],
+        context.child_codes("cp_plans"),
+        cp_plans["start_date"],
+        cp_plans["end_date"],
+    )
     cp["previous_plans"] = cp_plans["previous_plans"]
-    care = _care_periods(context.frame("care_episodes"))
-    lac = _tier(LAC, care[CHILD_ID], care["start"], care["end"])
+    care = _care_periods(context.frame("care_episodes"), context.care_periods)
+    lac = _tier(
+        LAC, care[CHILD_ID], child_codes(context, care[CHILD_ID]), care["start"], care["end"]
+    )
     lac["new_start"] = care["s"]
     help_ = context.frame("early_help")
-    eh = _tier(EH, help_[CHILD_ID], help_["start_date"], help_["end_date"])
+    eh = _tier(
+        EH,
+        help_[CHILD_ID],
+        context.child_codes("early_help"),
+        help_["start_date"],
+        help_["end_date"],
+    )
     plans = pd.concat([eh, cin, cp, lac], ignore_index=True).astype(
-        {c: t for c, t in PLAN_COLUMNS.items() if c not in (CHILD, "from_6m", "from_1y", "from_2y")}
+        {c: t for c, t in PLAN_COLUMNS.items() if c not in ("from_6m", "from_1y", "from_2y")}
     )
     valid = plans[CHILD_ID].notna() & plans["start"].notna()
     plans = plans[valid & ~(plans["end"] < plans["start"]).fillna(False)]
     plans = plans.reset_index(drop=True)
-    plans[CHILD] = child_codes(context, plans[CHILD_ID])
-    for label, months in DURATIONS.items():
-        plans[f"from_{label}"] = add_months(plans["start"], months)
+    later = add_months_each(plans["start"], list(DURATIONS.values()))
+    for label, dates in zip(DURATIONS, later, strict=True):
+        plans[f"from_{label}"] = dates
     return plans[list(PLAN_COLUMNS)].astype(PLAN_COLUMNS)
 
 
@@ -171,61 +187,23 @@ def open_plans(context: Context) -> pd.DataFrame:
     return shared(context, "open", build)
 
 
-def coded_allocations(context: Context) -> pd.DataFrame:
-    """The allocations with child_id replaced by the integer child code."""
-
-    def build() -> pd.DataFrame:
-        allocations = context.frame("allocations")
-        return allocations.assign(**{CHILD_ID: child_codes(context, allocations[CHILD_ID])})
-
-    return shared(context, "allocations", build)
-
-
 def attribute_holders(
     context: Context, rows: pd.DataFrame, date_column: str
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Who held each row's child (integer `child` code) on `date_column`, by units.attribute
     (Context.units_on's rule): a holder code per row (aligned to `rows`), and the holders
     table (worker_id, team_code, service_code; all <NA> for "unallocated") it indexes."""
-    slim = rows[[CHILD, date_column]].rename(columns={CHILD: CHILD_ID})
-    attributed = attribute(slim, date_column, coded_allocations(context), context.frame("teams"))
-    grouped = attributed.groupby(HOLDER_COLUMNS, dropna=False, sort=False)
-    codes = pd.Series(grouped.ngroup().to_numpy(dtype="int64"), index=rows.index)
-    holders = grouped.size().reset_index()[HOLDER_COLUMNS]
+    holdings = context.holdings
+    held = holdings.holder_on(rows[CHILD].to_numpy(dtype="int64"), rows[date_column])
+    number, found = pd.factorize(held)
+    codes = pd.Series(number.astype("int64"), index=rows.index)
+    holders = pd.DataFrame(
+        {
+            column: holdings.holders[column].array.take(found, allow_fill=True)
+            for column in HOLDER_COLUMNS
+        }
+    )
     return codes, holders
-
-
-def holder_totals(
-    context: Context,
-    rows: pd.DataFrame,
-    holders: pd.DataFrame,
-    keys: list[str],
-    values: list[str],
-) -> pd.DataFrame:
-    """Sums of `values` per unit (unit_type, unit_code) and `keys`, of rows with a
-    `holder` code into `holders`. Rows are summed per holder before being fanned out to
-    units (units.to_units), which gives the same totals as fanning out first at a
-    fraction of the rows. When `rows` has one row per child and key, each child is
-    counted once per unit (a child has one holder at a time)."""
-    summed = rows.groupby([HOLDER, *keys], sort=False)[values].sum().reset_index()
-    # Each holder's units, by to_units on the holders table, numbered.
-    links = to_units(holders.assign(**{HOLDER: np.arange(len(holders))}), context.inputs.la_code)
-    by_unit = links.groupby(UNIT_COLUMNS, sort=False)
-    links = pd.DataFrame({HOLDER: links[HOLDER], "_unit": by_unit.ngroup()})
-    names = by_unit.size().reset_index()[UNIT_COLUMNS]
-    linked = summed.merge(links, on=HOLDER)
-    totals = linked.groupby(["_unit", *keys], sort=False)[values].sum().reset_index()
-    named = names.iloc[totals["_unit"].to_numpy()].reset_index(drop=True)
-    return pd.concat([named, totals.drop(columns="_unit")], axis=1)
-
-
-def unit_totals(
-    context: Context, rows: pd.DataFrame, date_column: str, keys: list[str], values: list[str]
-) -> pd.DataFrame:
-    """Sums of `values` per unit and `keys`, each row attributed on `date_column` (flow
-    measures)."""
-    codes, holders = attribute_holders(context, rows, date_column)
-    return holder_totals(context, rows.assign(**{HOLDER: codes}), holders, keys, values)
 
 
 @dataclass(frozen=True)
@@ -245,15 +223,25 @@ def stock(context: Context) -> Stock:
 
     def build() -> Stock:
         rows = open_plans(context)
-        codes, keys = pd.factorize(child_day_key(rows[CHILD], rows["reference_date"]))
-        ranks = np.zeros(len(keys), dtype="int64")
-        np.maximum.at(ranks, codes, rows["rank"].to_numpy(dtype="int64"))
+        # A dense grid child × R of the highest rank open (0: none), in child, R order.
+        ends = context.reference_dates.to_numpy(dtype="datetime64[ns]")
+        at = np.searchsorted(ends, rows["reference_date"].to_numpy(dtype="datetime64[ns]"))
+        cell = rows[CHILD].to_numpy(dtype="int64") * len(ends) + at
+        ranks = np.zeros(len(context.children) * len(ends), dtype="int8")
+        np.maximum.at(ranks, cell, rows["rank"].to_numpy(dtype="int8"))
+        present = np.flatnonzero(ranks)
         highest = pd.DataFrame(
-            {CHILD: keys >> DAY_BITS, "reference_date": key_dates(keys), "rank": ranks}
+            {
+                CHILD: present // max(len(ends), 1),
+                "reference_date": ends[present % max(len(ends), 1)],
+                "rank": ranks[present].astype("int64"),
+            }
         )
         holder, holders = attribute_holders(context, highest, "reference_date")
         highest[HOLDER] = holder
-        return Stock(highest, holders, holder.to_numpy()[codes])
+        position = np.zeros(len(ranks), dtype="int32")
+        position[present] = np.arange(len(present))
+        return Stock(highest, holders, holder.to_numpy()[position[cell]])
 
     return shared(context, "stock", build)
 
@@ -270,112 +258,103 @@ def key_dates(keys: np.ndarray) -> np.ndarray:
     return (DAY_ZERO + (keys & ((1 << DAY_BITS) - 1))).astype("datetime64[ns]")
 
 
-def stock_totals(context: Context, rows: pd.DataFrame, values: list[str]) -> pd.DataFrame:
+@dataclass(frozen=True)
+class TierSums:
+    """Sums per tier, unit and period: `sums[value]` is a C-ordered int64 array tiers
+    (rank − 1) × units × periods (Context.periods); `units` names the units (unit_type,
+    unit_code)."""
+
+    units: pd.DataFrame
+    sums: dict[str, np.ndarray]
+
+
+def stock_sums(context: Context, rows: pd.DataFrame, values: list[str]) -> TierSums:
     """Sums of `values` per unit, period and tier (`rank`) of rows judged at R
-    (`reference_date`, with the `holder` at R from Stock)."""
-    totals = holder_totals(
-        context, rows, stock(context).holders, ["reference_date", "rank"], values
+    (`reference_date`, with the `holder` at R from Stock), each row counted in the
+    periods ending at its R. Rows are summed per holder before being added up per unit
+    (each holder counts for its units: units.to_units), which gives the same totals as
+    fanning each row out to its units. When `rows` has one row per child and R, each
+    child is counted once per unit (a child has one holder at a time)."""
+    holders = stock(context).holders
+    unit_of_key, units = shared(context, "stock_units", lambda: unit_links(context, holders))
+    ends = context.reference_dates.to_numpy(dtype="datetime64[ns]")
+    judged = rows["reference_date"].to_numpy(dtype="datetime64[ns]")
+    r = np.minimum(np.searchsorted(ends, judged), max(len(ends) - 1, 0))
+    known = (ends[r] == judged) if len(ends) else np.zeros(len(rows), dtype="bool")
+    n_tiers = len(TIERS)
+    cell = (rows[HOLDER].to_numpy(dtype="int64") * len(ends) + r) * n_tiers
+    cell = (cell + rows["rank"].to_numpy(dtype="int64") - 1)[known]
+    size = len(holders) * len(ends) * n_tiers
+    r_of_period = np.searchsorted(ends, context.periods["period_end"].to_numpy())
+    sums = {}
+    for value in values:
+        weights = rows[value].to_numpy(dtype="float64")[known]
+        by_holder = np.rint(np.bincount(cell, weights=weights, minlength=size)).astype("int64")
+        by_unit = fan_out(unit_of_key, len(units), by_holder.reshape(-1, len(ends), n_tiers))
+        sums[value] = np.ascontiguousarray(by_unit.transpose(2, 0, 1)[:, :, r_of_period])
+    return TierSums(units, sums)
+
+
+def flow_sums(
+    context: Context, rows: pd.DataFrame, date_column: str, values: list[str]
+) -> TierSums:
+    """Sums of `values` per unit, period containing `date_column` and tier (`rank`), each
+    row (`child` code, `rank`, the values, optionally tallies.period_grid's flags:
+    FIRST_FLAGS) attributed to the allocation holding the child on that date (flow
+    measures). Summed per holder, then added up per unit (as stock_sums)."""
+    codes, holders = attribute_holders(context, rows, date_column)
+    unit_of_key, units = unit_links(context, holders)
+    n_tiers, n_periods = len(TIERS), len(context.periods)
+    # Only the (holder, tier) pairs present are summed, then added up per (unit, tier).
+    pair = codes.to_numpy(dtype="int64") * n_tiers + rows["rank"].to_numpy(dtype="int64") - 1
+    group, pairs = pd.factorize(pair)
+    grids = period_grid(
+        context,
+        group.astype("int64"),
+        len(pairs),
+        month_index(rows[date_column]).to_numpy(dtype="int64"),
+        {value: rows[value].to_numpy(dtype="float64") for value in values},
+        {name: rows[name].to_numpy() for name in FIRST_FLAGS if name in rows.columns},
     )
-    # One R per period: the result is one row per unit, period and rank.
-    return context.at_reference_dates(totals)[[*KEYS, "rank", *values]]
-
-
-def quarter_end(month: np.ndarray) -> np.ndarray:
-    """The last month number of each month's financial quarter."""
-    return month + (2 - month % 3) % 3
-
-
-def year_end(month: np.ndarray) -> np.ndarray:
-    """The last month number (March) of each month's financial year."""
-    return month + (2 - month % 12) % 12
-
-
-def _empty(like: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    dtypes = {"period_start": "datetime64[ns]", "period_end": "datetime64[ns]"}
-    return pd.DataFrame(
-        {c: pd.Series(dtype=dtypes.get(c, like.dtypes.get(c, "int64"))) for c in columns}
-    )
+    unit = unit_of_key[:, pairs // n_tiers]
+    target = np.where(unit >= 0, unit * n_tiers + pairs % n_tiers, -1)
+    sums = {
+        value: np.ascontiguousarray(
+            fan_out(target, len(units) * n_tiers, grid)
+            .reshape(len(units), n_tiers, n_periods)
+            .transpose(1, 0, 2)
+        )
+        for value, grid in grids.items()
+    }
+    return TierSums(units, sums)
 
 
 def period_sums(
     context: Context, monthly: pd.DataFrame, keys: list[str], values: list[str]
 ) -> pd.DataFrame:
-    """Sums of `values` per unit, `keys` and period, from monthly totals: `monthly` has
-    unit_type, unit_code, `keys`, `month` (month number), `values`, and may have
-    `first_month`, `first_quarter`, `first_year` (booleans) and `k` (int): a row then
-    counts in its month, quarter and financial year only where the flag is true, and in
-    the rolling 12 months ending k to 11 months after its month (P3's "first start in
-    the period"). Without them a row counts in every period containing its month, as
-    periods.expand_to_periods would give; rows whose values are all 0 are left out.
-
-    Computed on a grid of (unit and keys) × month with cumulative sums for the rolling
-    periods, rather than by repeating each row for the 15 periods containing it.
-    """
-    periods = context.periods
-    lasts = periods["last_month"].to_numpy(dtype="int64")
+    """Sums of `values` per unit, `keys` and period, from monthly totals (`monthly`:
+    unit_type, unit_code, `keys`, `month` (month number), `values`, and optionally
+    tallies.period_grid's flags), by tallies.period_grid; rows whose values are all 0
+    are left out."""
     group = ["unit_type", "unit_code", *keys]
-    columns = [*group, *KEYS[2:], *values]
-    if monthly.empty or len(lasts) == 0:
-        return _empty(monthly, columns)
-    base = int(lasts.min()) - 11
-    width = int(lasts.max()) - base + 13
-    month = monthly["month"].to_numpy(dtype="int64")
-    monthly = monthly[(month >= base) & (month <= lasts.max())]
-    if monthly.empty:
-        return _empty(monthly, columns)
-    month = monthly["month"].to_numpy(dtype="int64") - base
     grouped = monthly.groupby(group, sort=False)
-    g = grouped.ngroup().to_numpy(dtype="int64")
     groups = grouped.size().reset_index()[group]
-    n = len(groups)
-
-    def flag(name: str) -> np.ndarray:
-        if name in monthly.columns:
-            return monthly[name].to_numpy(dtype="bool")
-        return np.ones(len(monthly), dtype="bool")
-
-    k = monthly["k"].to_numpy(dtype="int64") if "k" in monthly.columns else np.zeros_like(g)
-    rolling_from = k <= 11
-    # (kind, target month, rows counted, sign); the rolling ones are then cumulated.
-    targets = {
-        MONTH: [(month, flag("first_month"), 1)],
-        QUARTER: [(quarter_end(month + base) - base, flag("first_quarter"), 1)],
-        FINANCIAL_YEAR: [(year_end(month + base) - base, flag("first_year"), 1)],
-        ROLLING_12M: [(month + k, rolling_from, 1), (month + 12, rolling_from, -1)],
-    }
-    parts = []
-    for kind, contributions in targets.items():
-        chosen = periods[periods["period_type"] == kind]
-        at = chosen["last_month"].to_numpy(dtype="int64") - base
-        sums = {}
-        for value in values:
-            weights = monthly[value].to_numpy(dtype="float64")
-            grid = np.zeros(n * width)
-            for target, counted, sign in contributions:
-                grid += np.bincount(
-                    g[counted] * width + target[counted],
-                    weights=sign * weights[counted],
-                    minlength=n * width,
-                )
-            matrix = grid.reshape(n, width)
-            if kind == ROLLING_12M:
-                matrix = matrix.cumsum(axis=1)
-            sums[value] = np.rint(matrix[:, at]).astype("int64").ravel()
-        frame = groups.loc[np.repeat(np.arange(n), len(at))].reset_index(drop=True)
-        frame["period_start"] = np.tile(chosen["period_start"].to_numpy(), n)
-        frame["period_end"] = np.tile(chosen["period_end"].to_numpy(), n)
-        frame = frame.assign(**sums)
-        parts.append(frame[(frame[values] != 0).any(axis=1)])
-    return pd.concat(parts, ignore_index=True)[columns]
-
-
-def flow_totals(
-    context: Context, rows: pd.DataFrame, date_column: str, values: list[str]
-) -> pd.DataFrame:
-    """Sums of `values` per unit, period containing `date_column` and tier (`rank`), each
-    row (`child` code, `rank`, the values, optionally period_sums' flags) attributed to
-    the allocation holding the child on that date (flow measures)."""
-    flags = [name for name in FIRST_FLAGS if name in rows.columns]
-    monthly = rows.assign(month=month_index(rows[date_column]).to_numpy(dtype="int64"))
-    totals = unit_totals(context, monthly, date_column, ["rank", "month", *flags], values)
-    return period_sums(context, totals, ["rank"], values)
+    grids = period_grid(
+        context,
+        grouped.ngroup().to_numpy(dtype="int64"),
+        len(groups),
+        monthly["month"].to_numpy(dtype="int64"),
+        {value: monthly[value].to_numpy(dtype="float64") for value in values},
+        {name: monthly[name].to_numpy() for name in FIRST_FLAGS if name in monthly.columns},
+    )
+    n_periods = len(context.periods)
+    nonzero = np.zeros((len(groups), n_periods), dtype="bool")
+    for grid in grids.values():
+        nonzero |= grid != 0
+    which, period = np.nonzero(nonzero)
+    rows = groups.iloc[which].reset_index(drop=True)
+    rows["period_start"] = context.periods["period_start"].to_numpy()[period]
+    rows["period_end"] = context.periods["period_end"].to_numpy()[period]
+    for value, grid in grids.items():
+        rows[value] = grid[which, period]
+    return rows

@@ -26,9 +26,9 @@ import pandas as pd
 
 from coredata.indicators.inputs import CHILD_ID, SERVICE_CODE, TEAM_CODE, WORKER_ID
 from coredata.indicators.periods import (
+    add_months,
     month_end_of,
     month_index,
-    month_start_of,
     open_at_reference_dates,
     working_days_between,
 )
@@ -153,15 +153,19 @@ def in_post_fte(context: Context, at_r: pd.DataFrame) -> pd.DataFrame:
 
 def in_12_months_to(context: Context, events: pd.DataFrame, date_column: str) -> pd.DataFrame:
     """Each event once for every R whose 12 months (R − 12 months + 1 day to R, Resolved
-    detail 10) contain its date: R is a month end, so those are the month ends of the
-    event's month and the 11 after it. Adds `reference_date`."""
+    detail 10) contain its date. R is a month end: the month ends of the event's month
+    and the 12 after it are the candidates, kept where the window holds the date (the
+    13th only when month-end clipping reaches back: the 12 months ending 28 February
+    2025 start on 29 February 2024). Adds `reference_date`."""
     events = events[events[date_column].notna()].reset_index(drop=True)
     if events.empty:
         return events.assign(reference_date=pd.Series(dtype="datetime64[ns]"))
     months = month_index(events[date_column]).to_numpy(dtype="int64")
-    repeated = events.loc[events.index.repeat(12)].reset_index(drop=True)
-    later = np.repeat(months, 12) + np.tile(np.arange(12, dtype="int64"), len(events))
+    repeated = events.loc[events.index.repeat(13)].reset_index(drop=True)
+    later = np.repeat(months, 13) + np.tile(np.arange(13, dtype="int64"), len(events))
     repeated["reference_date"] = month_end_of(later).to_numpy()
+    window_start = add_months(repeated["reference_date"], -12) + DAY
+    repeated = repeated[repeated[date_column] >= window_start]
     return repeated[repeated["reference_date"].isin(context.reference_dates)]
 
 
@@ -252,14 +256,16 @@ def absences_by_r(context: Context, staff: pd.DataFrame) -> pd.DataFrame:
     if held.empty:
         return held.assign(reference_date=pd.Series(dtype="datetime64[ns]"), days=0.0)
     first = month_index(held["start_date"]).to_numpy(dtype="int64")
-    counts = month_index(held["end_date"]).to_numpy(dtype="int64") - first + 12
+    counts = month_index(held["end_date"]).to_numpy(dtype="int64") - first + 13
     repeated = held.loc[held.index.repeat(counts)].reset_index(drop=True)
     offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
     months = np.repeat(first, counts) + offsets
     repeated["reference_date"] = month_end_of(months).to_numpy()
-    # The 12 months ending at R start on the first day of R's month, 11 months back.
-    repeated["_window"] = month_start_of(months - 11).to_numpy()
+    # The 12 months ending at R: R − 12 months + 1 day to R (Resolved detail 10; month-end
+    # clipping makes the 12 months ending 28 February 2025 start on 29 February 2024).
+    repeated["_window"] = add_months(repeated["reference_date"], -12) + DAY
     repeated = repeated[repeated["reference_date"].isin(context.reference_dates)]
+    repeated = repeated[repeated["end_date"] >= repeated["_window"]]
     repeated = repeated.reset_index(drop=True)
     inside_from = repeated["start_date"].where(
         repeated["start_date"] >= repeated["_window"], repeated["_window"]
@@ -322,15 +328,10 @@ def children_at_r(context: Context) -> pd.DataFrame:
     team). The children of any overlapping allocations are counted the slow way (each
     (allocation, R) pair, de-duplicated per unit), so the figures are exact either way.
     """
-    allocations = context.frame("allocations")
-    known = allocations["start_date"].notna() & allocations[CHILD_ID].notna()
-    allocations = allocations[known].reset_index(drop=True)
-    allocations["until"] = allocations["end_date"] + DAY
-    opened = allocations["until"].isna() | (allocations["until"] > allocations["start_date"])
-    allocations = allocations[opened]
+    allocations = held_allocations(context)
     # A child's allocations overlap when, in order of start, one starts before the
     # previous one's end (if none does, each ends before the next starts).
-    child = pd.factorize(allocations[CHILD_ID])[0]
+    child = context.child_codes("allocations")[allocations["_row"].to_numpy(dtype="int64")]
     begin = allocations["start_date"].to_numpy(dtype="datetime64[ns]").view("int64")
     until = allocations["until"].fillna(pd.Timestamp.max).to_numpy(dtype="datetime64[ns]")
     order = np.lexsort((begin, child))
@@ -339,13 +340,35 @@ def children_at_r(context: Context) -> pd.DataFrame:
     tangled = np.isin(child, ordered[1:][clash])
     parts = [_tally_children(context, allocations[~tangled])]
     if tangled.any():
-        held = open_at_reference_dates(allocations[tangled], "start_date", "until", context.periods)
-        units = unit_rows(context, held, practitioners=True)
-        units = units.drop_duplicates([*AT_R, CHILD_ID])
+        units = children_held_at_r(context, allocations[tangled])
         counts = units.groupby(AT_R, observed=True, sort=False).size()
         parts.append(counts.rename("numerator").astype("float64").reset_index())
     counted = pd.concat(parts, ignore_index=True)
     return counted.groupby(AT_R, observed=True, sort=False)["numerator"].sum().reset_index()
+
+
+def held_allocations(context: Context) -> pd.DataFrame:
+    """The allocations W5 counts (with a child and a start date), each with `until`: the
+    day after its end (NaT while open), so that "open at R" (started on or before R, not
+    ended before R) is periods.open_at_reference_dates on start_date and until, and
+    `_row`: its position in Context.frame("allocations") (for the codes Context keeps)."""
+    allocations = context.frame("allocations")
+    allocations["_row"] = np.arange(len(allocations), dtype="int64")  # in frame("allocations")
+    known = allocations["start_date"].notna() & allocations[CHILD_ID].notna()
+    allocations = allocations[known].reset_index(drop=True)
+    allocations["until"] = allocations["end_date"] + DAY
+    opened = allocations["until"].isna() | (allocations["until"] > allocations["start_date"])
+    return allocations[opened]
+
+
+def children_held_at_r(context: Context, allocations: pd.DataFrame) -> pd.DataFrame:
+    """Each allocation once for every R at which it holds its child and every unit it
+    counts for (unit_rows, practitioners included), one row per child, unit and R: how
+    children_at_r counts children whose allocations overlap, and the lists of children
+    behind W5 (members.py)."""
+    held = open_at_reference_dates(allocations, "start_date", "until", context.periods)
+    units = unit_rows(context, held, practitioners=True)
+    return units.drop_duplicates([*AT_R, CHILD_ID])
 
 
 def _tally_children(context: Context, allocations: pd.DataFrame) -> pd.DataFrame:
@@ -364,9 +387,9 @@ def _tally_children(context: Context, allocations: pd.DataFrame) -> pd.DataFrame
     start = np.maximum(start, 0)
     stop = np.minimum(stop - first, months)
     keep = stop > start
-    worker = pd.factorize(allocations[WORKER_ID], use_na_sentinel=False)[0]
-    team, teams = pd.factorize(allocations[TEAM_CODE], use_na_sentinel=False)
-    pairs = pd.factorize(worker * (len(teams) + 1) + team)[0]
+    # Each (worker, team) pair, <NA> included, numbered: Context.holdings' holders.
+    holders = context.holdings.holders
+    pairs = context.holdings.holder_of_row[allocations["_row"].to_numpy(dtype="int64")]
     pair = pairs[keep]
     width = months + 1
     size = (int(pairs.max()) + 1) * width
@@ -375,9 +398,7 @@ def _tally_children(context: Context, allocations: pd.DataFrame) -> pd.DataFrame
     )
     open_counts = changes.reshape(-1, width).cumsum(axis=1)[:, :months]
     which, month = np.nonzero(open_counts)
-    keys = allocations[[WORKER_ID, TEAM_CODE]].assign(_pair=pairs)
-    keys = keys.drop_duplicates("_pair").set_index("_pair")
-    tallies = keys.loc[which].reset_index(drop=True)
+    tallies = holders.iloc[which][[WORKER_ID, TEAM_CODE]].reset_index(drop=True)
     tallies["reference_date"] = month_end_of(first + month).to_numpy()
     tallies["numerator"] = open_counts[which, month].astype("float64")
     return total_at_r(context, tallies, "numerator", practitioners=True)

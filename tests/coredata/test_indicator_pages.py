@@ -224,7 +224,26 @@ def test_drill_down_links_go_to_the_units_below(world: World) -> None:
         practitioner.name,
         reverse("coredata:indicators_practitioner", args=[practitioner.pk]),
     ) in (team.context["below"])
-    assert service.context["trail"] == []  # a service manager does not see the organisation
+    # A manager may open the organisation's aggregate page (not its children).
+    assert service.context["trail"] == [("Testshire", reverse("coredata:indicators_organisation"))]
+
+
+def test_a_managers_organisation_page_links_only_the_units_they_oversee(world: World) -> None:
+    refresh(world.organisation)
+
+    team_manager = client_for(world.team_manager).get(reverse("coredata:indicators_organisation"))
+    service_manager = client_for(world.service_manager).get(
+        reverse("coredata:indicators_organisation")
+    )
+
+    assert team_manager.context["below"] == [
+        ("North One", reverse("coredata:indicators_team", args=[world.team.pk]))
+    ]
+    assert team_manager.context["below_title"] == "Teams"
+    assert service_manager.context["below"] == [
+        ("North", reverse("coredata:indicators_service", args=[world.service.pk]))
+    ]
+    assert team_manager.context["children_url"] == ""
 
 
 # --- Refresh state --------------------------------------------------------------------

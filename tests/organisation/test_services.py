@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -8,6 +9,7 @@ from django.test import Client
 from organisation.models import AccessLogEntry, Role, RoleAssignment, TeamMembership
 from organisation.services import (
     access_log_record,
+    access_log_record_many,
     organisation_create,
     role_assign,
     staff_member_upsert,
@@ -145,6 +147,30 @@ def test_access_log_records_who_what_and_route(world: World) -> None:
         "organisation:team_detail",
     )
     assert entry.action == "view"
+
+
+def test_access_log_records_many_in_one_insert_each_record_once(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    teams = [world.team, world.other_team, world.team]
+
+    with django_assert_num_queries(1):
+        entries = access_log_record_many(user=world.team_manager, objects=teams, route="r")
+
+    assert len(entries) == 2
+    assert sorted(
+        AccessLogEntry.objects.values_list("organisation_id", "object_type", "object_id", "route")
+    ) == sorted(
+        (world.organisation.pk, "organisation.team", str(team.pk), "r")
+        for team in (world.team, world.other_team)
+    )
+
+
+def test_access_log_records_nothing_for_an_empty_list(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(0):
+        assert access_log_record_many(user=world.team_manager, objects=[], route="r") == []
 
 
 def test_access_log_cannot_be_changed_through_the_orm(world: World) -> None:

@@ -456,3 +456,36 @@ def test_w5_counts_match_a_child_by_child_count_at_every_r() -> None:
             ("practitioner", "P", held[held["worker_id"] == "P"]),
         ]:
             assert at(results, unit_type, code, month)[0] == chosen["child_id"].nunique()
+
+
+def test_w3_counts_sickness_on_29_february_in_the_12_months_to_28_february() -> None:
+    """Resolved detail 10: the 12 months ending 28 February 2025 start on 29 February
+    2024 (month-end clipping), so a day's absence then counts."""
+    from datetime import date
+
+    import pandas as pd
+
+    from coredata.indicators.inputs import EngineInputs
+    from coredata.indicators.registry import compute_all
+
+    staff = pd.DataFrame(
+        {"worker_id": ["W1"], "team_code": ["T1"], "fte": [1.0],
+         "start_date": pd.to_datetime(["2020-01-01"]), "end_date": pd.NaT,
+         "agency": [False], "case_holding": [True]}
+    )  # fmt: skip
+    sickness = pd.DataFrame(
+        {"worker_id": ["W1"], "start_date": pd.to_datetime(["2024-02-29"]),
+         "end_date": pd.to_datetime(["2024-02-29"]), "working_days_lost": [1.0]}
+    )  # fmt: skip
+    inputs = EngineInputs(
+        "970",
+        {"staff": staff, "sickness": sickness,
+         "teams": pd.DataFrame({"team_code": ["T1"], "service_code": ["S1"]})},
+        date(2025, 2, 28), date(2025, 3, 31),
+    )  # fmt: skip
+    results = compute_all(inputs, codes=["W3"])
+    organisation = results[results["unit_type"] == "organisation"]
+    by_end = dict(zip(organisation["period_end"].dt.strftime("%Y-%m-%d"),
+                      organisation["numerator"], strict=False))  # fmt: skip
+    assert by_end["2025-02-28"] == 1.0
+    assert "2025-03-31" not in by_end or by_end["2025-03-31"] == 0.0
