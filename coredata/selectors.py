@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from coredata.indicators.results import RESULT_DTYPES, empty_results
 from coredata.models import ImportProblem, ImportRun, RefreshRun, UnitResults
+from coredata.models.indicators import RESULT_FIELDS
 from organisation.models import Role
 from organisation.selectors import (
     organisation_for_user,
@@ -62,7 +63,8 @@ def unit_results_frame(*, run: RefreshRun, unit_type: str, unit_code: str) -> pd
     row = UnitResults.objects.filter(run=run, unit_type=unit_type, unit_code=unit_code).first()
     if row is None:
         return empty_results()
-    frame = pd.DataFrame(row.results)
+    # Columns by name: PostgreSQL's jsonb does not keep the order keys were stored in.
+    frame = pd.DataFrame(row.results)[RESULT_FIELDS]
     frame.insert(0, "unit_code", unit_code)
     frame.insert(0, "unit_type", unit_type)
     for column in ("period_start", "period_end"):

@@ -63,6 +63,12 @@ class RefreshRun(models.Model):
         return None
 
 
+# The results format's columns as a unit's row stores them (the unit itself is the row's).
+RESULT_FIELDS = [
+    "indicator", "breakdown", "period_start", "period_end", "numerator", "denominator", "value",
+]  # fmt: skip
+
+
 class UnitResults(models.Model):
     """Every indicator result of one unit in one refresh run.
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from coredata.indicators.results import RESULT_COLUMNS
 from coredata.models import RefreshRun, UnitResults
+from coredata.models.indicators import RESULT_FIELDS
 
 SUPPRESSED = "c"
 # Breakdown sets whose shares add up to a whole: suppressing one cell alone would let it
@@ -24,7 +25,8 @@ def results_for_export(
         rows = rows.filter(unit_type=unit_type)
     parts = []
     for unit in rows.order_by("unit_type", "unit_code").iterator():
-        frame = pd.DataFrame(unit.results)
+        # Columns by name: PostgreSQL's jsonb does not keep the stored key order.
+        frame = pd.DataFrame(unit.results)[RESULT_FIELDS]
         frame.insert(0, "unit_code", unit.unit_code)
         frame.insert(0, "unit_type", unit.unit_type)
         parts.append(frame)

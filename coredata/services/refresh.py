@@ -22,6 +22,7 @@ from django.utils import timezone
 from coredata.frames import engine_inputs_for
 from coredata.indicators.registry import compute_all
 from coredata.models import ImportRun, RefreshRun, UnitResults
+from coredata.models.indicators import RESULT_FIELDS
 from organisation.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -30,9 +31,6 @@ REFRESH_TIME_LIMIT = 1800
 COALESCE_SECONDS = 60
 # Results of this many earlier succeeded runs are kept besides the current one.
 KEEP_PREVIOUS = 1
-RESULT_FIELDS = [
-    "indicator", "breakdown", "period_start", "period_end", "numerator", "denominator", "value",
-]  # fmt: skip
 
 
 class RefreshBusy(Exception):
