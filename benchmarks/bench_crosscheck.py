@@ -12,7 +12,7 @@ Two datasets, timed side by side in one run:
   years, each organisation's frames built straight from the generator (too large to
   import through the ORM); the engine and DuckDB per organisation, summed. Timed on a
   sample of ENGLAND_SAMPLE organisations and extrapolated to 150 (all 150 with
-  SIGHTLINE_BENCH_ENGLAND_ALL=1, about 15 minutes), and with 2 worker processes.
+  SIGHTLINE_BENCH_ENGLAND_ALL=1, about 10 minutes more), and with 2 worker processes.
 
 Seconds are the median of REPEATS runs; peak memory is the process's resident memory
 high-water mark during a run above what it held before (Linux: VmHWM, reset through
@@ -291,7 +291,7 @@ def england() -> tuple[dict[str, float], str]:
 def _spin(_: int) -> float:
     started = time.perf_counter()
     total = 0
-    for number in range(5_000_000):
+    for number in range(30_000_000):
         total += number
     return time.perf_counter() - started
 

@@ -50,8 +50,10 @@ def units_of(organisation: Organisation) -> list[Unit]:
     return units
 
 
-def _held(unit: Unit, on: date | OuterRef) -> Q:
-    """Rows whose child the unit held on `on` (a date, or a reference to the row's date)."""
+def _held(unit: Unit, on: date | OuterRef, first: date, last: date) -> Q:
+    """Rows whose child the unit held on `on` (a date, or a reference to the row's date
+    between `first` and `last`): the unit's children in those dates first, then the
+    allocation holding the child that day."""
     covering = Allocation.objects.filter(child=OuterRef("child"), start_date__lte=on).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
     )
@@ -60,13 +62,16 @@ def _held(unit: Unit, on: date | OuterRef) -> Q:
     if unit.unit_type == "unallocated":
         return ~Q(Exists(covering))
     field = {"service": "team__service", "team": "team", "practitioner": "worker"}[unit.unit_type]
-    return Q(Exists(covering.filter(**{field: unit.pk})))
+    children = Allocation.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=first), start_date__lte=last, **{field: unit.pk}
+    ).values("child")
+    return Q(child__in=children) & Q(Exists(covering.filter(**{field: unit.pk})))
 
 
 def a1_referrals(organisation: Organisation, unit: Unit, start: date, end: date) -> int:
     """Referrals dated in [start, end] whose child the unit held on the referral date."""
     rows = Referral.objects.filter(organisation=organisation, referral_date__range=(start, end))
-    rows = rows.filter(_held(unit, OuterRef("referral_date")))
+    rows = rows.filter(_held(unit, OuterRef("referral_date"), start, end))
     return rows.values("child", "referral_date").distinct().count()
 
 
@@ -83,7 +88,7 @@ def p1_children_by_tier(organisation: Organisation, unit: Unit, r: date) -> dict
     """Children the unit held at R with a plan open at R, by highest tier (and total,
     CIN_DFE)."""
     org = {"organisation": organisation}
-    held = _held(unit, r)
+    held = _held(unit, r, r, r)
     later = CareEpisode.objects.filter(child=OuterRef("child"), decom__gt=OuterRef("decom"),
                                        decom__lte=r)  # fmt: skip
     tiers = {

@@ -48,7 +48,8 @@ def referral_flow(context: Context) -> Flow:
         source[odd] = source[odd].str.strip()
         known = source.isin(codes).fillna(False).astype(bool)
         referrals["source"] = source.where(known, UNKNOWN_SOURCE).astype("string")
-        cache["referrals"] = flow_of(context, referrals, REFERRAL)
+        child = context.child_codes("referrals")
+        cache["referrals"] = flow_of(context, referrals, REFERRAL, child=child)
     flow: Flow = cache["referrals"]
     return flow
 
@@ -143,13 +144,18 @@ def child_codes(context: Context, ids: pd.Series) -> np.ndarray:
 
 
 def first_on_or_after(
-    context: Context, flow: Flow, on: pd.Series, dates: pd.DataFrame, date_column: str
+    context: Context,
+    flow: Flow,
+    on: pd.Series,
+    dates: pd.DataFrame,
+    date_column: str,
+    child: np.ndarray | None = None,
 ) -> np.ndarray:
     """For each referral, the same child's earliest `dates[date_column]` on or after `on`
-    (aligned to the referrals; NaT when none, or when `on` is missing)."""
-    return earliest_on_or_after(
-        flow.child, on, child_codes(context, dates[CHILD_ID]), dates[date_column]
-    )
+    (aligned to the referrals; NaT when none, or when `on` is missing). `child` may give
+    the child codes of `dates` when already known."""
+    codes = child_codes(context, dates[CHILD_ID]) if child is None else child
+    return earliest_on_or_after(flow.child, on, codes, dates[date_column])
 
 
 def outcomes_at(context: Context, flow: Flow) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -164,10 +170,17 @@ def outcomes_at(context: Context, flow: Flow) -> tuple[np.ndarray, np.ndarray, n
     rc9 = reason.eq("RC9").fillna(False).to_numpy(dtype=bool)
     on = referrals[REFERRAL]
     care = first_on_or_after(context, flow, on, care_starts(context), "start")
-    cp = first_on_or_after(context, flow, on, context.frame("cp_plans"), "start_date")
+    cp = first_on_or_after(
+        context, flow, on, context.frame("cp_plans"), "start_date", context.child_codes("cp_plans")
+    )
     after_closure = referrals["closure_date"] + pd.Timedelta(days=1)
     early_help = first_on_or_after(
-        context, flow, after_closure, context.frame("early_help"), "start_date"
+        context,
+        flow,
+        after_closure,
+        context.frame("early_help"),
+        "start_date",
+        context.child_codes("early_help"),
     )
     assessed = first_completed_assessment(context, flow)
 

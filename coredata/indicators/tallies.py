@@ -52,11 +52,15 @@ class Flow:
     units: pd.DataFrame  # unit_type, unit_code (string) of each unit number
 
 
-def flow_of(context: Context, events: pd.DataFrame, date_column: str) -> Flow:
-    """The events with a date, attributed to the allocation holding the child that day."""
-    dated = events[events[date_column].notna()].reset_index(drop=True)
+def flow_of(
+    context: Context, events: pd.DataFrame, date_column: str, child: np.ndarray | None = None
+) -> Flow:
+    """The events with a date, attributed to the allocation holding the child that day.
+    `child` may give the events' child codes (Context.children) when already known."""
+    has_date = events[date_column].notna().to_numpy(dtype="bool")
+    dated = events[has_date].reset_index(drop=True)
     holdings = context.holdings
-    child = holdings.codes(dated[CHILD_ID])
+    child = holdings.codes(dated[CHILD_ID]) if child is None else child[has_date]
     holder = holdings.holder_on(child, dated[date_column])
     key, found = pd.factorize(holder)
     unit_of_key, units = unit_links(context, holders_table(context, found))

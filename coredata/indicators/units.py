@@ -49,7 +49,7 @@ class Holdings:
     holder_of_row: np.ndarray  # the holder of each row of the allocations given (-1: none)
 
     def codes(self, ids: pd.Series | np.ndarray) -> np.ndarray:
-        """Each child ID's code (-1 for a child with no allocation)."""
+        """Each child ID's code: its position in `children` (-1 when not there)."""
         return np.asarray(self.children.get_indexer(pd.Index(ids)), dtype="int64")
 
     def holder_on(self, child: np.ndarray, dates: pd.Series | np.ndarray) -> np.ndarray:

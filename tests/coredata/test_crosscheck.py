@@ -236,7 +236,7 @@ def test_the_engine_equals_duckdb_sql_at_the_boundaries() -> None:
     assert turnover[["numerator", "denominator"]].tolist() == [1.0, 1.5]
 
 
-# --- a boundary where the engine is wrong --------------------------------------------------
+# --- a boundary the generated data seldom reaches ----------------------------------------
 
 
 def _w2_inputs() -> EngineInputs:
@@ -271,6 +271,9 @@ def test_duckdb_counts_a_leaver_on_29_february_in_the_12_months_to_28_february()
 
 
 def test_the_engine_counts_a_leaver_on_29_february_in_the_12_months_to_28_february() -> None:
+    """Found by this cross-check (on the large authority's generated data): the engine
+    took the 12 months ending at R as whole months, leaving 29 February 2024 out of the
+    12 months to 28 February 2025."""
     engine = compute_all(_w2_inputs(), codes=["W2"])
     wrong = differences(engine, compute(_w2_inputs(), ["W2"]))
     assert wrong.empty, wrong.to_string()
