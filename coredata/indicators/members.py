@@ -133,7 +133,7 @@ def _is_unit(frame: pd.DataFrame, unit: Unit) -> np.ndarray:
 
 def _holders_of(context: Context, unit: Unit) -> np.ndarray:
     """The codes of the holders (tiers.Stock.holders) whose children count for the unit:
-    to_units on the holders table, as tiers.holder_totals does."""
+    to_units on the holders table, as the engine's own totals do (tiers.stock_sums)."""
     holders = stock(context).holders
     links = to_units(holders.assign(**{HOLDER: np.arange(len(holders))}), context.inputs.la_code)
     return links.loc[_is_unit(links, unit), HOLDER].to_numpy(dtype="int64")
