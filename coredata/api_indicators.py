@@ -1,5 +1,6 @@
 """A read-only API over indicator definitions and results, with the pages' visibility."""
 
+from datetime import date
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -11,8 +12,7 @@ from rest_framework.views import APIView
 
 from coredata.indicators import catalogue  # noqa: F401 - registers the indicators
 from coredata.indicators.registry import INDICATORS
-from coredata.selectors import refresh_current, unit_results_frame, unit_results_visible_to
-from organisation.selectors import user_scope
+from coredata.selectors import unit_results_for_user
 
 UNIT_TYPES = ["organisation", "service", "team", "practitioner", "unallocated"]
 
@@ -82,29 +82,25 @@ class UnitResultsView(APIView):
         if not query.is_valid():
             raise ValidationError(query.errors)
         wanted = query.validated_data
-        if not unit_results_visible_to(
-            user=request.user, unit_type=wanted["unit_type"], unit_code=wanted["unit_code"]
-        ):
-            raise NotFound
-        organisation_id = user_scope(user=request.user).organisation_id
-        run = refresh_current(organisation_id=organisation_id) if organisation_id else None
-        if run is None:
-            return Response({"refreshed_at": None, "results": []})
-        frame = unit_results_frame(
-            run=run, unit_type=wanted["unit_type"], unit_code=wanted["unit_code"]
+        found = unit_results_for_user(
+            user=request.user,
+            unit_type=wanted["unit_type"],
+            unit_code=wanted["unit_code"],
+            indicator=wanted.get("indicator"),
+            period_start=_iso(wanted.get("period_start")),
+            period_end=_iso(wanted.get("period_end")),
         )
-        if "indicator" in wanted:
-            frame = frame[frame["indicator"] == wanted["indicator"]]
-        for bound in ("period_start", "period_end"):
-            if bound in wanted:
-                frame = frame[frame[bound].dt.date == wanted[bound]]
-        rows = frame.assign(
-            period_start=frame["period_start"].dt.strftime("%Y-%m-%d"),
-            period_end=frame["period_end"].dt.strftime("%Y-%m-%d"),
-        ).astype(object)
+        if found is None:
+            raise NotFound
+        run, frame = found
+        rows = frame.astype(object)
         return Response(
             {
-                "refreshed_at": run.finished_at,
+                "refreshed_at": run.finished_at if run else None,
                 "results": rows.where(rows.notna(), None).to_dict("records"),
             }
         )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -94,3 +94,35 @@ def unit_results_visible_to(*, user: Any, unit_type: str, unit_code: str) -> boo
     if unit_type == "practitioner":
         return staff_list_for_user(user=user).filter(worker_id=unit_code).exists()
     return False
+
+
+def unit_results_for_user(
+    *,
+    user: Any,
+    unit_type: str,
+    unit_code: str,
+    indicator: str | None = None,
+    period_start: str | None = None,
+    period_end: str | None = None,
+) -> tuple[RefreshRun | None, pd.DataFrame] | None:
+    """A unit's current results as the API and downloads give them: dates as ISO text,
+    optionally one indicator or period (ISO dates). None when the user may not see the
+    unit; (None, empty) before the organisation's first refresh."""
+    if not unit_results_visible_to(user=user, unit_type=unit_type, unit_code=unit_code):
+        return None
+    organisation_id = user_scope(user=user).organisation_id
+    run = refresh_current(organisation_id=organisation_id) if organisation_id else None
+    if run is None:
+        return None, empty_results()
+    frame = unit_results_frame(run=run, unit_type=unit_type, unit_code=unit_code)
+    frame = frame.assign(
+        period_start=frame["period_start"].dt.strftime("%Y-%m-%d"),
+        period_end=frame["period_end"].dt.strftime("%Y-%m-%d"),
+    )
+    if indicator:
+        frame = frame[frame["indicator"] == indicator]
+    if period_start:
+        frame = frame[frame["period_start"] == period_start]
+    if period_end:
+        frame = frame[frame["period_end"] == period_end]
+    return run, frame.reset_index(drop=True)

@@ -7,9 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from coredata.selectors import refresh_current, unit_results_frame, unit_results_visible_to
+from coredata.selectors import unit_results_for_user
 from coredata.services.export import suppress_for_publication, write_export
-from organisation.selectors import user_scope
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -26,22 +25,16 @@ def results_download(request: HttpRequest) -> HttpResponse:
     unit_type = request.GET.get("unit_type", "")
     unit_code = request.GET.get("unit_code", "")
     file_format = request.GET.get("format", "csv")
-    if file_format not in CONTENT_TYPES or not unit_results_visible_to(
-        user=request.user, unit_type=unit_type, unit_code=unit_code
-    ):
-        raise Http404
-    organisation_id = user_scope(user=request.user).organisation_id
-    run = refresh_current(organisation_id=organisation_id) if organisation_id else None
-    if run is None:
-        raise Http404
-    frame = unit_results_frame(run=run, unit_type=unit_type, unit_code=unit_code)
-    for bound in ("period_start", "period_end"):
-        if request.GET.get(bound):
-            frame = frame[frame[bound].dt.strftime("%Y-%m-%d") == request.GET[bound]]
-    frame = frame.assign(
-        period_start=frame["period_start"].dt.strftime("%Y-%m-%d"),
-        period_end=frame["period_end"].dt.strftime("%Y-%m-%d"),
+    found = unit_results_for_user(
+        user=request.user,
+        unit_type=unit_type,
+        unit_code=unit_code,
+        period_start=request.GET.get("period_start"),
+        period_end=request.GET.get("period_end"),
     )
+    if file_format not in CONTENT_TYPES or found is None or found[0] is None:
+        raise Http404
+    frame = found[1]
     if request.GET.get("publication") == "1":
         frame = suppress_for_publication(frame)
     name = f"{unit_type}-{unit_code}-results.{file_format}"

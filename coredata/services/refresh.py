@@ -15,6 +15,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -142,15 +143,33 @@ def _compute_and_store(run: RefreshRun) -> None:
 
 
 def _by_unit(results: pd.DataFrame) -> dict[tuple[str, str], dict[str, list[Any]]]:
-    """The results grouped by unit, each as columns of plain JSON values."""
-    frame = results.copy()
+    """The results grouped by unit, each as columns of plain JSON values.
+
+    Millions of rows for a large authority: the dates are formatted once per distinct
+    date (a few hundred), and each unit's rows are a slice of the sorted columns."""
+    if results.empty:
+        return {}
+    frame = results.sort_values(["unit_type", "unit_code"], kind="stable")
+    columns: dict[str, np.ndarray] = {}
+    for column in ("indicator", "breakdown"):
+        columns[column] = frame[column].to_numpy(dtype=object)
     for column in ("period_start", "period_end"):
-        frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+        codes, days = pd.factorize(frame[column])
+        labels = pd.DatetimeIndex(days).strftime("%Y-%m-%d").to_numpy(dtype=object)
+        columns[column] = labels[codes]
     for column in ("numerator", "denominator", "value"):
-        frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
-    units: dict[tuple[str, str], dict[str, list[Any]]] = {}
-    for (unit_type, unit_code), group in frame.groupby(["unit_type", "unit_code"], sort=True):
-        units[(str(unit_type), str(unit_code))] = {
-            column: group[column].tolist() for column in RESULT_FIELDS
+        numbers = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+        plain = numbers.astype(object)
+        plain[np.isnan(numbers)] = None
+        columns[column] = plain
+    keys = frame["unit_type"].astype(str) + "\x00" + frame["unit_code"].astype(str)
+    starts = np.flatnonzero(np.r_[True, keys.to_numpy()[1:] != keys.to_numpy()[:-1]])
+    ends = np.r_[starts[1:], len(frame)]
+    unit_types = frame["unit_type"].to_numpy(dtype=object)
+    unit_codes = frame["unit_code"].to_numpy(dtype=object)
+    return {
+        (str(unit_types[lo]), str(unit_codes[lo])): {
+            column: columns[column][lo:hi].tolist() for column in RESULT_FIELDS
         }
-    return units
+        for lo, hi in zip(starts, ends, strict=True)
+    }
