@@ -1,0 +1,1 @@
+"""The permission matrix (STYLE.md): its vocabulary and rows, split by area."""
