@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from organisation.models import (
     AccessLogEntry,
+    Notification,
     Organisation,
     Role,
     RoleAssignment,
@@ -183,3 +184,44 @@ def access_log_list_for_user(*, user: Any) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(organisation_id=scope.organisation_id).select_related(
         "user"
     )
+
+
+def notification_list_for_user(*, user: Any) -> QuerySet[Notification]:
+    """A person's own notifications, newest first (nobody sees anyone else's)."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user.pk)
+
+
+def notification_unread_count(*, user: Any) -> int:
+    return notification_list_for_user(user=user).filter(read_at__isnull=True).count()
+
+
+def users_managing_team(*, team_id: int) -> list[Any]:
+    """The active logins of the team's managers (who an alert about the team goes to)."""
+    return [
+        assignment.staff.user
+        for assignment in RoleAssignment.objects.filter(
+            role=Role.TEAM_MANAGER, team_id=team_id, staff__user__is_active=True
+        ).select_related("staff__user")
+    ]
+
+
+def users_managing_service(*, service_id: int) -> list[Any]:
+    """The active logins of the service's managers (the next manager up from a team)."""
+    return [
+        assignment.staff.user
+        for assignment in RoleAssignment.objects.filter(
+            role=Role.SERVICE_MANAGER, service_id=service_id, staff__user__is_active=True
+        ).select_related("staff__user")
+    ]
+
+
+def users_with_organisation_role(*, organisation_id: int, role: str) -> list[Any]:
+    """The active logins holding an organisation-wide role (for example the QA leads)."""
+    return [
+        assignment.staff.user
+        for assignment in RoleAssignment.objects.filter(
+            role=role, staff__organisation_id=organisation_id, staff__user__is_active=True
+        ).select_related("staff__user")
+    ]

@@ -4,13 +4,16 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import models, transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from organisation.models import (
     AccessLogEntry,
+    Notification,
     Organisation,
     Role,
     RoleAssignment,
@@ -231,3 +234,89 @@ def access_log_record_many(
             ),
         )
     return AccessLogEntry.objects.bulk_create(list(entries.values()))
+
+
+def notification_send(
+    *,
+    recipient: User,
+    organisation_id: int,
+    kind: str,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+    dedupe_key: str = "",
+) -> Notification | None:
+    """Notify one person in the app and, when `email`, by email after the transaction
+    commits (the `notify_by_email` task, on the notifications queue).
+
+    Idempotent by `dedupe_key`: when the person already has a notification with that key,
+    nothing is sent and None is returned. Keys name the event, not the text (for example
+    "audit-assigned:123", "action-overdue:45:2026-11-21"). A recipient without an active
+    login is skipped (None).
+    """
+    if not recipient.is_active:
+        return None
+    if (
+        dedupe_key
+        and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
+    ):
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                organisation_id=organisation_id,
+                recipient=recipient,
+                kind=kind,
+                subject=subject[:200],
+                body=body,
+                url=url,
+                dedupe_key=dedupe_key,
+                email_requested=email and bool(recipient.email),
+            )
+    except IntegrityError:  # the same key sent at the same moment by another worker
+        return None
+    if notification.email_requested:
+        from organisation.tasks import notify_by_email  # noqa: PLC0415 (tasks import services)
+
+        transaction.on_commit(lambda: notify_by_email.delay(notification.pk))
+    return notification
+
+
+def notification_email_deliver(*, notification_id: int) -> bool:
+    """Send one notification's email, once: True when sent now, False when it had been
+    sent already or no longer exists. The email holds the subject, the body and a link
+    to the page; the link needs a sign-in."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True, email_requested=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        link = f"{settings.SITE_URL.rstrip('/')}{notification.url}" if notification.url else ""
+        text = "\n\n".join(part for part in (notification.body, link) if part)
+        send_mail(
+            subject=f"{settings.SERVICE_NAME}: {notification.subject}",
+            message=text or notification.subject,
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -11,4 +11,7 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
     path("me/", views.my_account, name="my_account"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notification_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

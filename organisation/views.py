@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organisation.selectors import (
+    notification_list_for_user,
     service_get_for_user,
     service_list_for_user,
     staff_current_team,
@@ -19,7 +21,11 @@ from organisation.selectors import (
     team_members_current,
     user_scope,
 )
-from organisation.services import user_deactivate
+from organisation.services import (
+    notification_mark_all_read,
+    notification_mark_read,
+    user_deactivate,
+)
 from qa_system.errors import ApplicationError
 
 
@@ -109,3 +115,29 @@ def my_account(request: HttpRequest) -> HttpResponse:
             "roles": staff.roles.select_related("team", "service") if staff else [],
         },
     )
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The person's own notifications, newest first, unread ones marked."""
+    notifications = notification_list_for_user(user=request.user)[:100]
+    return render(request, "organisation/notification_list.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the person's notifications read and go to the page it is about."""
+    notification = get_object_or_404(notification_list_for_user(user=request.user), pk=pk)
+    notification_mark_read(notification=notification)
+    safe = url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None)
+    return redirect(notification.url if notification.url and safe else "organisation:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = notification_mark_all_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("organisation:notifications")

@@ -6,7 +6,7 @@ from typing import Any
 from django.urls import reverse
 
 from organisation.models import Organisation, Role
-from organisation.selectors import UserScope, user_scope
+from organisation.selectors import UserScope, notification_unread_count, user_scope
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,14 @@ def navigation_for_user(*, user: Any, current_view: str) -> dict[str, Any]:
         items.append(_item("Imports", "coredata:import_list", current_view))
     if scope.has_role(Role.ADMINISTRATOR):
         items.append(_item("Administration", "admin:index", current_view))
+    unread = notification_unread_count(user=user)
+    items.append(
+        NavItem(
+            f"Notifications ({unread} new)" if unread else "Notifications",
+            reverse("organisation:notifications"),
+            current_view == "organisation:notifications",
+        )
+    )
     items.append(_item("Your account", "organisation:my_account", current_view))
     organisation = (
         Organisation.objects.only("name").get(pk=scope.organisation_id)

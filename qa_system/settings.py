@@ -44,6 +44,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The name people see in the header, page titles and emails.
 SERVICE_NAME = env_str("SERVICE_NAME", "Sightline")
+# The address people use to reach the app: links in emails start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "organisation.apps.QAAdminConfig",
@@ -320,6 +322,61 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "refresh-indicators-nightly": {
         "task": "coredata.tasks.refresh_all_organisations",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # --- Audits (audits/tasks.py) ---
+    # The monthly programme draws its sample on the first of each month.
+    "audits-draw-monthly-samples": {
+        "task": "audits.tasks.draw_monthly_samples",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    # Reminders before due dates, escalation after them, unacknowledged escalations.
+    "audits-deadline-reminders": {
+        "task": "audits.tasks.notify_deadlines",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "audits-unacknowledged-escalations": {
+        "task": "audits.tasks.notify_unacknowledged_escalations",
+        "schedule": crontab(minute=10),
+    },
+    # Audit results per unit and period, for the audit pages and the linked QA views.
+    "audits-results": {
+        "task": "audits.tasks.refresh_audit_results_all",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # --- Surveys (surveys/tasks.py) ---
+    # Invitations from core data events (plan ended, case closed, conference held).
+    "surveys-event-invitations": {
+        "task": "surveys.tasks.create_event_invitations",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "surveys-invitation-reminders": {
+        "task": "surveys.tasks.notify_invitation_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    # Child safety alerts not acknowledged in time go to the service manager.
+    "surveys-safety-alert-escalation": {
+        "task": "surveys.tasks.notify_unacknowledged_safety_alerts",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Closing campaigns deletes staff invitations (they only exist to send reminders).
+    "surveys-close-ended-campaigns": {
+        "task": "surveys.tasks.close_ended_campaigns",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "surveys-results": {
+        "task": "surveys.tasks.refresh_survey_results_all",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # --- Linked QA views (qa_system/tasks.py) ---
+    # Flags where the measures disagree, after the nightly refreshes above.
+    "qa-flags": {
+        "task": "qa_system.tasks.refresh_flags_all",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    # The weekly digest to each manager, Monday morning.
+    "qa-weekly-digest": {
+        "task": "qa_system.tasks.notify_weekly_digest",
+        "schedule": crontab(day_of_week=1, hour=7, minute=30),
     },
 }
 # /healthz reports beat as stale when the last heartbeat is older than this.

@@ -12,6 +12,10 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("results/", UnitResultsView.as_view(), name="results"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Each app's API views; their URL names start with the app ("audit-", "survey-", "qa-").
+    path("", include("audits.api_urls")),
+    path("", include("surveys.api_urls")),
+    path("", include("qa_system.api_qa_urls")),
 ]
 
 urlpatterns = [
@@ -22,4 +26,7 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("", include("organisation.urls")),
     path("", include("coredata.urls")),
+    path("", include("audits.urls")),
+    path("", include("surveys.urls")),
+    path("", include("qa_system.qa_urls")),
 ]

@@ -20,10 +20,13 @@ from tests.permission_matrix.rows_accounts_admin import (
     ADMIN_PAGES,
     ALLAUTH_PAGES,
 )
+from tests.permission_matrix.rows_audits import AUDIT_PAGES
 from tests.permission_matrix.rows_pages import (
     API_PAGES,
     OUR_PAGES,
 )
+from tests.permission_matrix.rows_qa import QA_PAGES
+from tests.permission_matrix.rows_surveys import SURVEY_PAGES
 from tests.permission_matrix.vocabulary import (
     HEALTH,
     Kwargs,
@@ -31,7 +34,15 @@ from tests.permission_matrix.vocabulary import (
     Row,
 )
 
-MATRIX: list[Row] = [*OUR_PAGES, *API_PAGES, *ALLAUTH_PAGES, *ADMIN_PAGES]
+MATRIX: list[Row] = [
+    *OUR_PAGES,
+    *API_PAGES,
+    *AUDIT_PAGES,
+    *SURVEY_PAGES,
+    *QA_PAGES,
+    *ALLAUTH_PAGES,
+    *ADMIN_PAGES,
+]
 
 
 def _row_id(row: Row) -> str:

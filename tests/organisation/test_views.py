@@ -241,9 +241,15 @@ def test_navigation_shows_administration_only_to_administrators(world: World) ->
         "Core data",
         "Imports",
         "Administration",
+        "Notifications",
         "Your account",
     ]
-    assert [item.label for item in practitioner_nav] == ["Home", "Core data", "Your account"]
+    assert [item.label for item in practitioner_nav] == [
+        "Home",
+        "Core data",
+        "Notifications",
+        "Your account",
+    ]
 
 
 def test_my_account_lists_the_users_roles(world: World) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Model
 
 from coredata.models import ImportProblem, ImportRun
-from organisation.models import Organisation, Service, Team, User
+from organisation.models import Notification, Organisation, Service, Team, User
 from tests.conftest import World
 
 
@@ -91,6 +91,19 @@ def staff_of(persona: str) -> Kwargs:
 def children_of(kind: str, unit: Kwargs) -> Kwargs:
     """The list of children behind a unit's figures (`kind` as in its URL)."""
     return Kwargs(f"children_{unit.label}", lambda w: {"kind": kind, **unit(w)})
+
+
+def notification_of(persona: str) -> Kwargs:
+    """A notification addressed to a persona (only they may open it)."""
+
+    def build(w: World) -> dict[str, Any]:
+        user = getattr(w, persona)
+        notification = Notification.objects.create(
+            organisation=w.organisation, recipient=user, kind="test", subject="A test", url="/"
+        )
+        return {"pk": notification.pk}
+
+    return Kwargs(f"notification_of_{persona}", build)
 
 
 Row = tuple[str, str, str, Kwargs, Any]
