@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from coredata.api_indicators import IndicatorDefinitionsView, UnitResultsView
@@ -21,6 +23,13 @@ api_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Administrators manage people's email addresses (the staff file and the admin); the
+    # page where allauth lets a user add or change addresses sends them to their account.
+    path(
+        "accounts/email/",
+        login_required(RedirectView.as_view(pattern_name="organisation:my_account")),
+        name="account_email",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_patterns, "api"))),

@@ -40,7 +40,7 @@ ALLAUTH: list[tuple[str, Kwargs, Any, Any]] = [
     ("account_inactive", NONE, 200, 200),
     ("account_signup", NONE, 200, HOME),
     ("account_reauthenticate", NONE, LOGIN, 200),
-    ("account_email", NONE, LOGIN, 200),
+    ("account_email", NONE, LOGIN, Redirect("organisation:my_account")),
     ("account_email_verification_sent", NONE, 200, 200),
     ("account_confirm_email", TOKEN, 200, 200),
     ("account_change_password", NONE, LOGIN, 200),
