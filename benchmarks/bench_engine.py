@@ -3,8 +3,9 @@
 Generates the synthetic history, imports it through the real importers into a throwaway
 SQLite database, builds the engine's frames from the ORM (timed), then times the engine
 over every unit and every period (budget: under 5 s on 2 cores, DESIGN.md; wall time and
-the process's CPU time, which other work on the machine does not inflate), and each
-indicator on its own.
+the process's CPU time, which other work on the machine does not inflate), each
+indicator on its own, and a refresh's storing of the results: the JSON text of every
+unit (`store_format`) and its INSERTs in one transaction (`store_insert`, rolled back).
 """
 
 import multiprocessing
@@ -14,8 +15,9 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 
 from benchmarks.throwaway import throwaway_database
 
@@ -84,8 +86,37 @@ def run() -> dict[str, float]:
                 "engine_cpu_seconds_median": statistics.median(cpu),
                 "result_rows": float(len(results)),
             }  # fmt: skip
+            figures.update(_storing(organisation, results))
             for code in sorted(INDICATORS):
                 started = time.perf_counter()
                 compute_all(inputs, codes=[code])
                 figures[f"{code}_seconds"] = time.perf_counter() - started
             return figures
+
+
+def _storing(organisation: Any, results: Any) -> dict[str, float]:
+    """Median seconds (wall and CPU) of a refresh's two storing steps on these results:
+    the JSON text of every unit, and its INSERTs in a transaction (rolled back)."""
+    from coredata.models import RefreshRun
+    from coredata.services.refresh import unit_results_insert, unit_results_json
+
+    run = RefreshRun.objects.create(organisation=organisation, status="succeeded")
+    timings: dict[str, list[float]] = {}
+    for _ in range(3):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        units = unit_results_json(results)
+        formatted, cpu_formatted = time.perf_counter(), time.process_time()
+        with transaction.atomic():
+            unit_results_insert(run_id=run.pk, units=units)
+            transaction.set_rollback(True)
+        stored, cpu_stored = time.perf_counter(), time.process_time()
+        for name, value in (
+            ("store_format_seconds", formatted - started),
+            ("store_format_cpu_seconds", cpu_formatted - cpu_started),
+            ("store_insert_seconds", stored - formatted),
+            ("store_insert_cpu_seconds", cpu_stored - cpu_formatted),
+            ("store_seconds", stored - started),
+        ):
+            timings.setdefault(name, []).append(value)
+        del units
+    return {name: statistics.median(values) for name, values in timings.items()}

@@ -21,6 +21,7 @@ from coredata.indicators.periods import (
     MONTH,
     QUARTER,
     ROLLING_12M,
+    months_spanned,
     periods_between,
 )
 
@@ -87,7 +88,7 @@ class Period:
 
     @property
     def months(self) -> int:
-        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        return months_spanned(self.start, self.end)
 
 
 def period_list(first_month_end: date | None, last_month_end: date | None) -> list[Period]:

@@ -1,7 +1,9 @@
 """What each user may see of core data.
 
 Import runs and their error reports: the organisation's data officers and
-administrators only. Everyone else gets 404.
+administrators only. Everyone else gets 404. A unit's aggregate results (the core data
+pages, the results API, the downloads): results_visible and results_unit_for_user, the
+one rule set for all of them.
 """
 
 from typing import Any
@@ -11,16 +13,11 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from coredata.indicators.results import RESULT_DTYPES, empty_results
+from coredata.indicators.units import ORGANISATION, PRACTITIONER, SERVICE, TEAM, UNALLOCATED
 from coredata.models import ImportProblem, ImportRun, RefreshRun, UnitResults
 from coredata.models.indicators import RESULT_FIELDS
-from organisation.models import Role
-from organisation.selectors import (
-    organisation_for_user,
-    service_list_for_user,
-    staff_list_for_user,
-    team_list_for_user,
-    user_scope,
-)
+from organisation.models import Organisation, Role, Service, StaffMember, Team
+from organisation.selectors import UserScope, staff_list_for_user, user_scope
 
 IMPORT_ROLES = (Role.DATA_OFFICER, Role.ADMINISTRATOR)
 
@@ -72,28 +69,93 @@ def unit_results_frame(*, run: RefreshRun, unit_type: str, unit_code: str) -> pd
     return frame.astype(RESULT_DTYPES)
 
 
-def unit_results_visible_to(*, user: Any, unit_type: str, unit_code: str) -> bool:
-    """Whether the user may read a unit's aggregate results (the pages' rules): the
-    organisation and its unallocated bucket for whole-organisation roles and managers,
-    a service, team or practitioner when the visibility selectors show it to them."""
-    scope = user_scope(user=user)
+# --- whose aggregate results a user may read ---------------------------------------------
+#
+# One rule set for the core data pages (a unit by its primary key, and the breadcrumbs
+# above it), the results API and the downloads (a unit by its code): results_visible
+# decides for the organisation, its unallocated bucket, a service and a team from the
+# user's scope alone; a practitioner's results are for whoever the staff visibility
+# selector shows them to. results_unit_for_user finds a unit by either key and applies
+# them; everything else asks it or results_visible.
+
+UnitObject = Organisation | Service | Team | StaffMember
+# The field each unit type's unit code is (the results format's unit_code).
+CODE_FIELDS = {
+    ORGANISATION: "la_code",
+    UNALLOCATED: "la_code",
+    SERVICE: "code",
+    TEAM: "code",
+    PRACTITIONER: "worker_id",
+}
+
+
+def results_visible(*, scope: UserScope, unit_type: str, unit: UnitObject) -> bool:
+    """Whether a user (their scope) may read the aggregate results of a unit of their
+    organisation, for every unit type but practitioners (results_unit_for_user):
+
+    - the organisation: whole-organisation roles (QA lead, senior leader,
+      administrator) and everyone who manages a team or a service;
+    - its unallocated bucket: whole-organisation roles only;
+    - a service: whole-organisation roles and the service's managers;
+    - a team: those who see its service, and the team's managers.
+    """
     if scope.organisation_id is None:
         return False
-    if unit_type in ("organisation", "unallocated"):
-        organisation = organisation_for_user(user=user)
+    if isinstance(unit, Organisation):
+        if unit.pk != scope.organisation_id:
+            return False
         manages = bool(scope.managed_team_ids or scope.managed_service_ids)
-        return bool(
-            organisation
-            and unit_code == organisation.la_code
-            and (scope.sees_whole_organisation or (manages and unit_type == "organisation"))
+        if unit_type == UNALLOCATED:
+            return scope.sees_whole_organisation
+        return unit_type == ORGANISATION and (scope.sees_whole_organisation or manages)
+    if unit.organisation_id != scope.organisation_id:
+        return False
+    if unit_type == SERVICE and isinstance(unit, Service):
+        return scope.sees_whole_organisation or unit.pk in scope.managed_service_ids
+    if unit_type == TEAM and isinstance(unit, Team):
+        return (
+            scope.sees_whole_organisation
+            or unit.service_id in scope.managed_service_ids
+            or unit.pk in scope.managed_team_ids
         )
-    if unit_type == "service":
-        return service_list_for_user(user=user).filter(code=unit_code).exists()
-    if unit_type == "team":
-        return team_list_for_user(user=user).filter(code=unit_code).exists()
-    if unit_type == "practitioner":
-        return staff_list_for_user(user=user).filter(worker_id=unit_code).exists()
     return False
+
+
+def results_unit_for_user(
+    *, user: Any, unit_type: str, pk: int | None = None, code: str | None = None
+) -> UnitObject | None:
+    """The unit of this type with this primary key (pages) or unit code (the API and
+    downloads) whose aggregate results the user may read, else None (no such unit, or not
+    theirs to read). A practitioner is found through the staff visibility selector (the
+    user themselves, or staff currently in teams they oversee; everyone for
+    whole-organisation roles); every other unit by results_visible."""
+    scope = user_scope(user=user)
+    if (
+        scope.organisation_id is None
+        or unit_type not in CODE_FIELDS
+        or (pk is None) == (code is None)
+    ):
+        return None
+    lookup: dict[str, Any] = {"pk": pk} if pk is not None else {CODE_FIELDS[unit_type]: code}
+    found: UnitObject | None
+    if unit_type == PRACTITIONER:
+        return staff_list_for_user(user=user).filter(**lookup).first()
+    if unit_type in (ORGANISATION, UNALLOCATED):
+        found = Organisation.objects.filter(pk=scope.organisation_id).filter(**lookup).first()
+    elif unit_type == SERVICE:
+        found = Service.objects.filter(organisation_id=scope.organisation_id, **lookup).first()
+    else:
+        teams = Team.objects.select_related("service")
+        found = teams.filter(organisation_id=scope.organisation_id, **lookup).first()
+    if found is None or not results_visible(scope=scope, unit_type=unit_type, unit=found):
+        return None
+    return found
+
+
+def unit_results_visible_to(*, user: Any, unit_type: str, unit_code: str) -> bool:
+    """Whether the user may read a unit's aggregate results, the unit given by its type
+    and code (results_unit_for_user's rules)."""
+    return results_unit_for_user(user=user, unit_type=unit_type, code=unit_code) is not None
 
 
 def unit_results_for_user(

@@ -1,10 +1,11 @@
 """Core data pages: the organisation, a service, a team, a practitioner, and my core data.
 
-Each unit comes through the organisation's visibility selectors (outside a user's scope
-it does not exist: 404) and its figures through `coredata.selectors_indicators`. The
-`period` query parameter picks the period (see `coredata.indicator_display`); without
-it, unit pages show the latest complete quarter and my core data the 12 months to the
-latest month end.
+Each unit comes through `coredata.selectors.results_unit_for_user`, the one rule set for
+whose aggregate results a user may read (the API and the downloads use it too; outside
+it a unit does not exist: 404; the organisation's page is 403), and its figures through
+`coredata.selectors_indicators`. The `period` query parameter picks the period (see
+`coredata.indicator_display`); without it, unit pages show the latest complete quarter
+and my core data the 12 months to the latest month end.
 """
 
 from typing import Any
@@ -17,6 +18,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from coredata.indicators.members import is_listed
+from coredata.indicators.units import ORGANISATION, PRACTITIONER, SERVICE, TEAM
+from coredata.selectors import results_unit_for_user, results_visible
 from coredata.selectors_caseload import allocation_list_current_for_user, caseload_for_staff
 from coredata.selectors_children import (
     service_children_listable,
@@ -35,13 +38,9 @@ from coredata.selectors_indicators import (
 from organisation.models import Organisation, Service, StaffMember, Team
 from organisation.selectors import (
     UserScope,
-    organisation_for_user,
-    service_get_for_user,
     service_list_for_user,
     staff_current_team,
-    staff_get_for_user,
     staff_list_for_user,
-    team_get_for_user,
     team_list_for_user,
     team_members_current,
     user_scope,
@@ -53,20 +52,13 @@ CHILDREN_ROUTE = "coredata:indicators_children"
 Link = tuple[str, str]
 
 
-def _may_see_organisation(scope: UserScope) -> bool:
-    """The organisation's page (aggregates only): whole-organisation roles, and everyone
-    who manages a team or a service."""
-    return scope.sees_whole_organisation or bool(
-        scope.managed_team_ids or scope.managed_service_ids
-    )
-
-
-def _may_see_service(scope: UserScope, service_id: int) -> bool:
-    return scope.sees_whole_organisation or service_id in scope.managed_service_ids
-
-
-def _may_see_team(scope: UserScope, team: Team) -> bool:
-    return _may_see_service(scope, team.service_id) or team.pk in scope.managed_team_ids
+def _unit_or_404(request: HttpRequest, unit_type: str, pk: int) -> Any:
+    """The unit (a Service, Team or StaffMember) whose page is asked for, if the user may
+    read its results (coredata.selectors.results_unit_for_user); otherwise 404."""
+    unit = results_unit_for_user(user=request.user, unit_type=unit_type, pk=pk)
+    if unit is None:
+        raise Http404
+    return unit
 
 
 def _trail(
@@ -77,11 +69,11 @@ def _trail(
 ) -> list[Link]:
     """The breadcrumbs up to a unit: only the units the user may open."""
     trail = []
-    if _may_see_organisation(scope):
+    if results_visible(scope=scope, unit_type=ORGANISATION, unit=organisation):
         trail.append((organisation.name, reverse("coredata:indicators_organisation")))
-    if service is not None and _may_see_service(scope, service.pk):
+    if service is not None and results_visible(scope=scope, unit_type=SERVICE, unit=service):
         trail.append((service.name, reverse("coredata:indicators_service", args=[service.pk])))
-    if team is not None and _may_see_team(scope, team):
+    if team is not None and results_visible(scope=scope, unit_type=TEAM, unit=team):
         trail.append((team.name, reverse("coredata:indicators_team", args=[team.pk])))
     return trail
 
@@ -122,8 +114,10 @@ def _render_unit(
 @require_GET
 def indicators_organisation(request: HttpRequest) -> HttpResponse:
     scope = user_scope(user=request.user)
-    organisation = organisation_for_user(user=request.user)
-    if organisation is None or not _may_see_organisation(scope):
+    organisation = results_unit_for_user(
+        user=request.user, unit_type=ORGANISATION, pk=scope.organisation_id
+    )
+    if not isinstance(organisation, Organisation):  # aggregates only: 403 for the rest
         raise PermissionDenied
     services = list(service_list_for_user(user=request.user).order_by("name"))
     # A team manager sees no service: their teams are listed instead.
@@ -150,7 +144,7 @@ def indicators_organisation(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def indicators_service(request: HttpRequest, pk: int) -> HttpResponse:
-    service = service_get_for_user(user=request.user, pk=pk)
+    service: Service = _unit_or_404(request, SERVICE, pk)
     scope = user_scope(user=request.user)
     teams = team_list_for_user(user=request.user).filter(service=service).order_by("name")
     return _render_unit(
@@ -171,7 +165,7 @@ def indicators_service(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def indicators_team(request: HttpRequest, pk: int) -> HttpResponse:
-    team = team_get_for_user(user=request.user, pk=pk)
+    team: Team = _unit_or_404(request, TEAM, pk)
     scope = user_scope(user=request.user)
     visible = staff_list_for_user(user=request.user).values("pk")
     members = team_members_current(team=team).prefetch_related(None).filter(pk__in=visible)
@@ -195,7 +189,7 @@ def indicators_team(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def indicators_practitioner(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = staff_get_for_user(user=request.user, pk=pk)
+    staff: StaffMember = _unit_or_404(request, PRACTITIONER, pk)
     scope = user_scope(user=request.user)
     team = staff_current_team(staff=staff)
     service = Service.objects.get(pk=team.service_id) if team else None
@@ -225,17 +219,17 @@ def _listed_unit(request: HttpRequest, kind: str, pk: int) -> tuple[Unit, Organi
     to its page. Outside the user's visibility: 404; seen but not listable: 403."""
     scope = user_scope(user=request.user)
     if kind == "services":
-        service = service_get_for_user(user=request.user, pk=pk)
+        service: Service = _unit_or_404(request, SERVICE, pk)
         listable = service_children_listable(scope=scope, service=service)
         unit, organisation = unit_for_service(service), service.organisation
         trail = _trail(scope, organisation, service)
     elif kind == "teams":
-        team = team_get_for_user(user=request.user, pk=pk)
+        team: Team = _unit_or_404(request, TEAM, pk)
         listable = team_children_listable(scope=scope, team=team)
         unit, organisation = unit_for_team(team), Organisation.objects.get(pk=team.organisation_id)
         trail = _trail(scope, organisation, team.service, team)
     elif kind == "practitioners":
-        staff = staff_get_for_user(user=request.user, pk=pk)
+        staff: StaffMember = _unit_or_404(request, PRACTITIONER, pk)
         current = staff_current_team(staff=staff)
         listable = staff_children_listable(scope=scope, staff=staff, current_team=current)
         unit = unit_for_staff(staff)
@@ -290,7 +284,8 @@ def _own_staff(request: HttpRequest) -> StaffMember:
     scope = user_scope(user=request.user)
     if scope.staff_id is None:
         raise Http404
-    return staff_get_for_user(user=request.user, pk=scope.staff_id)
+    staff: StaffMember = _unit_or_404(request, PRACTITIONER, scope.staff_id)
+    return staff
 
 
 @login_required

@@ -51,7 +51,9 @@ class SessionLimitsMiddleware:
 class RequireSecondFactorMiddleware:
     """When a second factor is required, send anyone without one to set it up first."""
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+    # Survey pages (/s/) are for respondents, who may have no login: a signed-in member of
+    # staff opening a family link is answering as a respondent, not using staff pages.
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/s/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -14,13 +14,11 @@ from coredata.selectors import import_run_list_for_user
 from organisation.models import Role
 from organisation.selectors import user_scope
 from organisation.waiting import WaitingItem, WaitingList
+from qa_system.home_flags import flag_waiting_lists
 from surveys.home import survey_waiting_lists
 
-# The lists qa_system itself owns; audits and surveys supply theirs (see home_lists_for_user).
+# The lists qa_system owns; audits, surveys and flags supply theirs (home_lists_for_user).
 ROLE_LISTS: dict[str, list[WaitingList]] = {
-    Role.SENIOR_LEADER: [
-        WaitingList("Flags where the measures disagree", "No flags have been raised."),
-    ],
     Role.DATA_OFFICER: [
         WaitingList("Imports", "No data has been imported yet."),
         WaitingList("Validation errors to fix", "No imports have errors."),
@@ -38,6 +36,7 @@ def home_lists_for_user(*, user: Any) -> list[tuple[str, list[WaitingList]]]:
     for provided in (
         audit_waiting_lists(user=user, scope=scope),
         survey_waiting_lists(user=user, scope=scope),
+        flag_waiting_lists(user=user, scope=scope),
         ROLE_LISTS,
     ):
         for role, role_lists in provided.items():

@@ -225,6 +225,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Staff pages are in English. Survey pages for respondents are in English or Welsh, by
+# their choice (the respondent pages activate it per request; no LocaleMiddleware).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -274,6 +278,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" or "kind"; each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ImportRunStatusEnum": "coredata.models.imports.ImportRun.Status",
+        "RefreshRunStatusEnum": "coredata.models.indicators.RefreshRun.Status",
+        "AuditToolVersionStatusEnum": "audits.models.tools.AuditToolVersion.Status",
+        "AuditKindEnum": "audits.models.audit.Audit.Kind",
+        "AuditEventKindEnum": "audits.models.audit.AuditEvent.Kind",
+        "AuditActionStatusEnum": "audits.models.audit.AuditAction.Status",
+        "CampaignKindEnum": "surveys.models.campaigns.CampaignKind",
+        "CampaignStatusEnum": "surveys.models.campaigns.CampaignStatus",
+        "QuestionKindEnum": "surveys.models.templates.QuestionKind",
+        "TemplateStatusEnum": "surveys.models.templates.TemplateStatus",
+        "SectionKindEnum": "audits.models.tools.SectionKind",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------
@@ -391,5 +409,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates each step of a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -6,8 +6,8 @@ its indicator's docstring is followed, so that both should agree. Every query re
 views of `views.py` and returns unit_type, unit_code, indicator, breakdown, period_start,
 period_end, numerator, denominator, value.
 
-Shapes shared by all: a flow measure joins each event to every period containing its
-date; a stock measure is judged at each reference date R (a period's end) and joined to
+Shapes shared by all: a flow measure joins each event (or each day's events) to every
+period containing its date, compared day by day, never by month; a stock measure is judged at each reference date R (a period's end) and joined to
 the periods ending on R. A rate per 10,000 is only for the organisation, over the
 population of `period_population`. A zero denominator gives no row.
 """
@@ -25,16 +25,16 @@ WITH events AS (
     SELECT child_id, referral_date FROM referrals WHERE referral_date IS NOT NULL
 ),
 units AS ({attributed("events", "referral_date")}),
--- Periods are whole months: referrals are counted per month first, then summed.
-by_month AS (
-    SELECT unit_type, unit_code, CAST(date_trunc('month', referral_date) AS DATE) AS month,
-           count(*) AS referrals
+-- Referrals are counted per day first, then summed over the days of each period (a
+-- period need not start on the 1st: the 12 months ending 28 February 2025 do not).
+by_day AS (
+    SELECT unit_type, unit_code, referral_date AS day, count(*) AS referrals
     FROM units GROUP BY ALL
 ),
 counts AS (
-    SELECT m.unit_type, m.unit_code, p.period_start, p.period_end,
-           sum(m.referrals) AS referrals
-    FROM by_month m JOIN periods p ON m.month BETWEEN p.period_start AND p.period_end
+    SELECT d.unit_type, d.unit_code, p.period_start, p.period_end,
+           sum(d.referrals) AS referrals
+    FROM by_day d JOIN periods p ON d.day BETWEEN p.period_start AND p.period_end
     GROUP BY ALL
 )
 SELECT unit_type, unit_code, 'A1' AS indicator, '' AS breakdown, period_start, period_end,
@@ -206,9 +206,9 @@ ended AS (
     FROM dated WHERE "end" IS NOT NULL AND NOT not_in_need
 ),
 ended_units AS ({attributed("ended", '"end"')}),
--- Periods are whole months: plans are counted per month first, the months then summed.
-ended_by_month AS (
-    SELECT unit_type, unit_code, tier, CAST(date_trunc('month', "end") AS DATE) AS month,
+-- Plans are counted per end day first, then summed over the days of each period.
+ended_by_day AS (
+    SELECT unit_type, unit_code, tier, "end" AS day,
            count(*) AS plans, count(*) FILTER (WHERE m6) AS m6,
            count(*) FILTER (WHERE y1) AS y1, count(*) FILTER (WHERE y2) AS y2
     FROM ended_units GROUP BY ALL
@@ -227,9 +227,9 @@ open_by_r AS (
     FROM open_units GROUP BY ALL
 ),
 durations AS (
-    SELECT m.unit_type, m.unit_code, p.period_start, p.period_end, m.tier, 'ended' AS view,
-           sum(m.plans) AS plans, sum(m.m6) AS m6, sum(m.y1) AS y1, sum(m.y2) AS y2
-    FROM ended_by_month m JOIN periods p ON m.month BETWEEN p.period_start AND p.period_end
+    SELECT d.unit_type, d.unit_code, p.period_start, p.period_end, d.tier, 'ended' AS view,
+           sum(d.plans) AS plans, sum(d.m6) AS m6, sum(d.y1) AS y1, sum(d.y2) AS y2
+    FROM ended_by_day d JOIN periods p ON d.day BETWEEN p.period_start AND p.period_end
     GROUP BY ALL
     UNION ALL
     SELECT o.unit_type, o.unit_code, p.period_start, p.period_end, o.tier, 'open',
@@ -265,16 +265,16 @@ events AS (
     WHERE r.referral_date IS NOT NULL
 ),
 units AS ({attributed("events", "referral_date")}),
--- Periods are whole months: referrals are counted per month first, then summed.
-by_month AS (
-    SELECT unit_type, unit_code, CAST(date_trunc('month', referral_date) AS DATE) AS month,
+-- Referrals are counted per day first, then summed over the days of each period.
+by_day AS (
+    SELECT unit_type, unit_code, referral_date AS day,
            count(*) AS referrals, count(*) FILTER (WHERE re) AS re_referrals
     FROM units GROUP BY ALL
 ),
 counts AS (
-    SELECT m.unit_type, m.unit_code, p.period_start, p.period_end,
-           sum(m.referrals) AS referrals, sum(m.re_referrals) AS re_referrals
-    FROM by_month m JOIN periods p ON m.month BETWEEN p.period_start AND p.period_end
+    SELECT d.unit_type, d.unit_code, p.period_start, p.period_end,
+           sum(d.referrals) AS referrals, sum(d.re_referrals) AS re_referrals
+    FROM by_day d JOIN periods p ON d.day BETWEEN p.period_start AND p.period_end
     GROUP BY ALL
 )
 SELECT unit_type, unit_code, 'O1', '', period_start, period_end,

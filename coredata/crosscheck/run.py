@@ -7,9 +7,8 @@ import numpy as np
 import pandas as pd
 
 from coredata.crosscheck.queries import QUERIES
-from coredata.crosscheck.views import SHARED_VIEWS
+from coredata.crosscheck.views import PERIODS, SHARED_VIEWS
 from coredata.indicators.inputs import SCHEMAS, EngineInputs
-from coredata.indicators.periods import periods_between
 from coredata.indicators.results import RESULT_COLUMNS, RESULT_DTYPES
 
 CODES = list(QUERIES)
@@ -19,12 +18,20 @@ IDENTITY = RESULT_COLUMNS[:6]
 
 def connect(inputs: EngineInputs, *, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with every input frame as a view (dates as DATE), the periods
-    (periods_between: every complete financial year, quarter, month and rolling 12
-    months, unique by start and end) and the shared views."""
+    (views.PERIODS: every financial year, quarter, month and rolling 12 months ending
+    on a month end from the inputs' first to their last, unique by start and end,
+    derived in SQL from INDICATORS.md rather than taken from the engine) and the shared
+    views."""
     connection = duckdb.connect()
     if threads is not None:
         connection.execute(f"SET threads = {int(threads)}")
     connection.execute("SET VARIABLE la_code = $code", {"code": inputs.la_code})
+    connection.execute(
+        "SET VARIABLE first_month_end = CAST($first AS DATE)", {"first": inputs.first_month_end}
+    )
+    connection.execute(
+        "SET VARIABLE last_month_end = CAST($last AS DATE)", {"last": inputs.last_month_end}
+    )
     for name, schema in SCHEMAS.items():
         connection.register(f"frame_{name}", inputs.frame(name))
         columns = ", ".join(
@@ -34,13 +41,7 @@ def connect(inputs: EngineInputs, *, threads: int | None = None) -> duckdb.DuckD
             for column, dtype in schema.items()
         )
         connection.execute(f"CREATE VIEW {name} AS SELECT {columns} FROM frame_{name}")
-    periods = periods_between(inputs.first_month_end, inputs.last_month_end)
-    connection.register("frame_periods", periods[["period_start", "period_end"]])
-    connection.execute(
-        "CREATE VIEW periods AS SELECT DISTINCT CAST(period_start AS DATE) AS period_start, "
-        "CAST(period_end AS DATE) AS period_end FROM frame_periods"
-    )
-    for view in SHARED_VIEWS:
+    for view in [PERIODS, *SHARED_VIEWS]:
         connection.execute(view)
     return connection
 

@@ -1,12 +1,41 @@
-"""The SQL views the cross-check queries share, over the input frames and the periods
-that `run.connect` registers: who held a child on a date, periods of care, placements,
-the plans of the four tiers, the reference dates and each period's population.
+"""The SQL views the cross-check queries share, over the input frames that `run.connect`
+registers: the periods, who held a child on a date, periods of care, placements, the
+plans of the four tiers, the reference dates and each period's population.
 
-Written from INDICATORS.md, not from the engine: "Attribution", "Plans", O2's
-definition of a placement and Resolved details 5, 12, 14 and 16.
+Written from INDICATORS.md, not from the engine: "Terms", "Attribution", "Plans", O2's
+definition of a placement and Resolved details 5, 10, 11, 12, 14 and 16.
 """
 
 from __future__ import annotations
+
+# The periods ("Terms", Resolved details 10 and 11), derived here from the contract, not
+# taken from the engine's period table, so that a wrong bound there shows up as a
+# difference: every month end R from the first to the last month end computed; a month
+# (its first day to R), a quarter (the calendar quarter ending at R: the financial
+# year's quarters), a financial year (1 April to R = 31 March) and the 12 months ending
+# at R (R - 12 months + 1 day, DuckDB clipping at month ends: the 12 months ending 28
+# February 2025 start on 29 February 2024, those ending 29 February 2024 on 1 March
+# 2023). A period is its start and end: the 12 months ending in March, being the
+# financial year, is one period.
+PERIODS = """
+CREATE VIEW periods AS
+WITH month_ends AS (
+    SELECT CAST(last_day(m) AS DATE) AS r
+    FROM generate_series(CAST(date_trunc('month', getvariable('first_month_end')) AS DATE),
+                         CAST(getvariable('last_month_end') AS DATE), INTERVAL 1 MONTH) AS t(m)
+)
+SELECT DISTINCT period_start, period_end FROM (
+    SELECT CAST(date_trunc('month', r) AS DATE) AS period_start, r AS period_end
+    FROM month_ends
+    UNION ALL
+    SELECT CAST(date_trunc('quarter', r) AS DATE), r FROM month_ends
+    WHERE month(r) IN (3, 6, 9, 12)
+    UNION ALL
+    SELECT make_date(year(r) - 1, 4, 1), r FROM month_ends WHERE month(r) = 3
+    UNION ALL
+    SELECT CAST(r - INTERVAL 12 MONTH + INTERVAL 1 DAY AS DATE), r FROM month_ends
+)
+"""
 
 # Who held a child on a date (Attribution, Resolved detail 5): each allocation with its
 # team's service. Start and end are inclusive; an open end never ends.

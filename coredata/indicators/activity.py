@@ -11,7 +11,7 @@ import pandas as pd
 
 from coredata.codes import REFERRAL_SOURCE_GROUPS
 from coredata.indicators.inputs import CHILD_ID
-from coredata.indicators.periods import add_months, month_end_of
+from coredata.indicators.periods import add_months, month_end_of, partial_starts
 from coredata.indicators.registry import Context, register
 from coredata.indicators.results import count_rows
 from coredata.indicators.tallies import (
@@ -188,8 +188,7 @@ def outcomes_at(context: Context, flow: Flow) -> tuple[np.ndarray, np.ndarray, n
     if len(ends) == 0 or len(referrals) == 0:
         empty = np.zeros(0, dtype="int64")
         return empty, empty, empty
-    event = np.repeat(np.arange(len(referrals)), 12)
-    r_month = flow.month[event] + np.tile(np.arange(12), len(referrals))
+    event, r_month = judged_at(context, flow)
     keep = np.isin(r_month, ends)
     event, r_month = event[keep], r_month[keep]
     at = month_end_of(ends).to_numpy()[np.searchsorted(ends, r_month)]
@@ -224,6 +223,22 @@ def outcomes_at(context: Context, flow: Flow) -> tuple[np.ndarray, np.ndarray, n
             ]
         ).astype("int64"),
     )
+
+
+def judged_at(context: Context, flow: Flow) -> tuple[np.ndarray, np.ndarray]:
+    """(referral, R's month) for every month end R within 12 months of each referral's
+    month (R's month = its month + 0 to 11), plus the R of each period starting after
+    the 1st of a month (periods.partial_starts: the 12 months to 28 February after a
+    leap year) for the referrals dated from its start to the end of that month."""
+    n = len(flow.events)
+    event = [np.repeat(np.arange(n), 12)]
+    r_month = [flow.month[event[0]] + np.tile(np.arange(12), n)]
+    lasts = context.periods["last_month"].to_numpy(dtype="int64")
+    for position, start, start_month in partial_starts(context.periods):
+        extra = np.flatnonzero((flow.month == start_month) & (flow.day >= start))
+        event.append(extra)
+        r_month.append(np.full(len(extra), lasts[position], dtype="int64"))
+    return np.concatenate(event), np.concatenate(r_month)
 
 
 @register("A3", "Referral outcomes", unit="pct", direction="context", group=ACTIVITY)

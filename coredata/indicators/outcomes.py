@@ -48,7 +48,8 @@ def child_shares(
     (tallies.unit_links), and the distinct (unit, period, child) triples are counted."""
     events = events.reset_index(drop=True)
     dates = events[date_column]
-    row, period = spread(context, month_index(dates).to_numpy(dtype="int64", na_value=0), None)
+    month = month_index(dates).to_numpy(dtype="int64", na_value=0)
+    row, period = spread(context, month, dates.to_numpy(dtype="datetime64[ns]"), None)
     n_periods = len(context.periods)
     if next_column is not None:
         later = events[next_column].to_numpy(dtype="datetime64[ns]")[row]

@@ -7,17 +7,26 @@ Every period ends on a month end `R` (INDICATORS.md "Terms"):
   January–March);
 - `month`: a calendar month;
 - `rolling_12m`: the 12 months ending at each month end, `R − 12 months + 1 day` to `R`
-  (Resolved detail 10).
+  (Resolved detail 10, with month-end clipping, Resolved detail 11). That is the 1st of
+  the month 11 months before R's, except after a leap year: the 12 months ending 28
+  February 2025 start on 29 February 2024 (2025-02-28 − 12 months = 2024-02-28), while
+  those ending 29 February 2024 start on 1 March 2023 (2023-02-28 + 1 day).
 
 Only complete periods are computed: those ending on or before the last month end of the
 data. A period is its start and end: the rolling 12 months ending in March is the
 financial year, and appears once. A month is numbered `year × 12 + month − 1` ("month
 index"), so month arithmetic is integer arithmetic.
+
+Counting on a grid of months is exact for a period made of whole months. The one period
+that is not, the 12 months ending 28 February after a leap year (which take in 29
+February of the year before), is counted from the dates themselves by every counter:
+`partial_starts` lists such periods, and the table's `first_month` is each period's
+first whole month.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -98,7 +107,9 @@ def _period_end_month(kind: str, last_month: np.ndarray) -> np.ndarray:
 def periods_between(first_month_end: date, last_month_end: date) -> pd.DataFrame:
     """Every complete period whose end falls between the two month ends (inclusive).
 
-    Columns: period_type, period_start, period_end, last_month (its month number).
+    Columns: period_type, period_start, period_end, last_month (its month number),
+    first_month (the month number of its first whole month: its start's, or the next
+    one when it starts after the 1st).
     """
     first = first_month_end.year * 12 + first_month_end.month - 1
     last = last_month_end.year * 12 + last_month_end.month - 1
@@ -106,22 +117,53 @@ def periods_between(first_month_end: date, last_month_end: date) -> pd.DataFrame
     parts = []
     for kind in PERIOD_TYPES:
         ends = months[_period_end_month(kind, months)]
-        starts = ends - SPAN[kind] + 1
+        period_end = month_end_of(ends)
+        if kind == ROLLING_12M:  # R − 12 months + 1 day (Resolved details 10 and 11)
+            period_start = add_months(period_end, -12) + pd.Timedelta(days=1)
+        else:  # calendar months, quarters and years: from the 1st of their first month
+            period_start = month_start_of(ends - SPAN[kind] + 1)
         parts.append(
             pd.DataFrame(
                 {
                     "period_type": kind,
-                    "period_start": month_start_of(starts).to_numpy(),
-                    "period_end": month_end_of(ends).to_numpy(),
+                    "period_start": period_start.to_numpy(dtype="datetime64[ns]"),
+                    "period_end": period_end.to_numpy(dtype="datetime64[ns]"),
                     "last_month": ends,
                 }
             )
         )
     periods = pd.concat(parts, ignore_index=True)
+    starts = periods["period_start"]
+    periods["first_month"] = month_index(starts).to_numpy(dtype="int64") + (
+        starts.dt.day != 1
+    ).to_numpy(dtype="int64")
     periods["period_type"] = periods["period_type"].astype("string")
     # The rolling 12 months ending in March is the financial year: one period, kept once
     # (as the financial year), since results are keyed by start and end alone.
     return periods.drop_duplicates(["period_start", "period_end"]).reset_index(drop=True)
+
+
+def partial_starts(periods: pd.DataFrame) -> list[tuple[int, np.datetime64, int]]:
+    """The periods (rows of a periods_between table) that start after the 1st of a month,
+    so are not whole months: (position, start, the month number of the start). Only the
+    12 months ending 28 February after a leap year are (from 29 February). A counter
+    working on a grid of months adds, for each, the rows dated from its start to the end
+    of that month."""
+    first = periods["first_month"].to_numpy(dtype="int64")
+    starts = periods["period_start"].to_numpy(dtype="datetime64[ns]")
+    whole = month_start_of(first).to_numpy(dtype="datetime64[ns]")
+    return [
+        (int(position), starts[position], int(first[position]) - 1)
+        for position in np.flatnonzero(starts != whole)
+    ]
+
+
+def months_spanned(start: date, end: date) -> int:
+    """The calendar months a period spans, counted from the day before its start to its
+    end: 1 for a month, 3 for a quarter, 12 for a year and for the 12 months ending at
+    any month end (those to 28 February 2025 start on 29 February 2024)."""
+    before = start - timedelta(days=1)
+    return (end.year - before.year) * 12 + end.month - before.month
 
 
 def expand_to_periods(
@@ -130,14 +172,15 @@ def expand_to_periods(
     """Each event once for every period containing its date (flow measures).
 
     An event in month m belongs to the month m, its quarter, its financial year and the
-    12 rolling periods ending in months m to m + 11: 15 rows, less those outside the
-    computed periods. Vectorised: events are repeated, never looped over.
+    12 rolling periods ending in months m to m + 11 (and, on 29 February, the 12 months
+    ending the next 28 February, which start that day): 15 or 16 rows, less those
+    outside the computed periods. Vectorised: events are repeated, never looped over.
     """
     dated = events[events[date_column].notna()]
     m = month_index(dated[date_column]).to_numpy(dtype="int64")
     pieces = []
     for kind in PERIOD_TYPES:
-        offsets = np.arange(12) if kind == ROLLING_12M else np.array([0])
+        offsets = np.arange(13) if kind == ROLLING_12M else np.array([0])
         for offset in offsets:
             if kind == FINANCIAL_YEAR:
                 last = m + (2 - m % 12) % 12
@@ -151,7 +194,10 @@ def expand_to_periods(
             pieces.append(piece)
     expanded = pd.concat(pieces, ignore_index=True)
     expanded["period_type"] = expanded["period_type"].astype("string")
-    return expanded.merge(periods, on=["period_type", "last_month"], how="inner")
+    expanded = expanded.merge(periods, on=["period_type", "last_month"], how="inner")
+    day = expanded[date_column]
+    inside = (day >= expanded["period_start"]) & (day <= expanded["period_end"])
+    return expanded[inside.to_numpy(dtype="bool")].reset_index(drop=True)
 
 
 def stock_periods(periods: pd.DataFrame) -> pd.DataFrame:

@@ -247,21 +247,26 @@ def previous_plan_end(plans: pd.DataFrame) -> pd.Series:
 
 def first_in_period_flags(starts: pd.DataFrame) -> pd.DataFrame:
     """For plan starts sorted by child, tier and start: whether each is the child's first
-    start of the tier within its month, quarter and financial year, and `k`: it is the
+    start of the tier within its month, quarter and financial year, `k`: it is the
     first within the rolling 12 months ending k or more months after its own month (the
-    previous start's month + 12 − its month, at least 0). Flags for tiers.period_sums."""
+    previous start's month + 12 − its month, at least 0), and `previous`: the previous
+    start's date (NaT when none), for periods not made of whole months. Flags for
+    grids.period_grid."""
     m = month_index(starts["start"]).to_numpy(dtype="int64")
     child = starts[CHILD].to_numpy(dtype="int64")
     tier = starts["rank"].to_numpy(dtype="int64")
     same = np.zeros(len(starts), dtype="bool")
     same[1:] = (child[1:] == child[:-1]) & (tier[1:] == tier[:-1])
     previous = np.where(same, np.roll(m, 1), NO_PREVIOUS)
+    day = starts["start"].to_numpy(dtype="datetime64[ns]")
+    previous_day = np.where(same, np.roll(day, 1), np.datetime64("NaT"))
     return pd.DataFrame(
         {
             "first_month": previous != m,
             "first_quarter": quarter_end(previous) != quarter_end(m),
             "first_year": year_end(previous) != year_end(m),
             "k": np.maximum(previous + 12 - m, 0),
+            "previous": previous_day.astype("datetime64[ns]"),
         },
         index=starts.index,
     )

@@ -25,7 +25,7 @@ import pandas as pd
 
 from coredata.indicators.grids import fan_out
 from coredata.indicators.inputs import CHILD_ID, SERVICE_CODE, TEAM_CODE, WORKER_ID
-from coredata.indicators.periods import month_index
+from coredata.indicators.periods import month_index, partial_starts
 from coredata.indicators.registry import Context
 from coredata.indicators.results import PCT, count_rows, empty_results, rate_rows
 from coredata.indicators.units import (
@@ -48,6 +48,7 @@ class Flow:
     child: np.ndarray  # each event's child code (Context.children; -1: none)
     key: np.ndarray  # each event's attribution number
     month: np.ndarray  # each event's month index
+    day: np.ndarray  # each event's date (datetime64[ns])
     unit_of_key: np.ndarray  # levels × attributions: the unit number at each level, or -1
     units: pd.DataFrame  # unit_type, unit_code (string) of each unit number
 
@@ -69,6 +70,7 @@ def flow_of(
         child=child,
         key=key.astype("int64"),
         month=month_index(dated[date_column]).to_numpy(dtype="int64", na_value=0),
+        day=dated[date_column].to_numpy(dtype="datetime64[ns]"),
         unit_of_key=unit_of_key,
         units=units,
     )
@@ -174,8 +176,9 @@ def shared(context: Context) -> dict[str, Any]:
 
 
 def period_months(context: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (period number, month in it, the period's last month), by period."""
-    first = month_index(context.periods["period_start"]).to_numpy(dtype="int64")
+    """Every (period number, whole month in it, the period's last month), by period (a
+    period starting after the 1st: its first, partial month is not listed; see spread)."""
+    first = context.periods["first_month"].to_numpy(dtype="int64")
     last = context.periods["last_month"].to_numpy(dtype="int64")
     span = last - first + 1
     period = np.repeat(np.arange(len(first)), span)
@@ -184,11 +187,34 @@ def period_months(context: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def spread(
-    context: Context, month: np.ndarray, last_month: np.ndarray | None
+    context: Context, month: np.ndarray, day: np.ndarray, last_month: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(row, period number) for each row and every period containing its month, and
-    ending in its `last_month` when given (a measure judged at that R)."""
+    """(row, period number) for each row (its month number and its date `day`) and every
+    period containing its date, and ending in its `last_month` when given (a measure
+    judged at that R). Whole months by month number; the partial first month of a period
+    starting after the 1st (periods.partial_starts) by date."""
     period, months, lasts = period_months(context)
+    rows, periods = _whole_months(period, months, lasts, month, last_month)
+    extra_rows, extra_periods = [rows], [periods]
+    period_lasts = context.periods["last_month"].to_numpy(dtype="int64")
+    for position, start, start_month in partial_starts(context.periods):
+        extra = (month == start_month) & (day >= start)
+        if last_month is not None:
+            extra &= last_month == period_lasts[position]
+        chosen = np.flatnonzero(extra)
+        extra_rows.append(chosen)
+        extra_periods.append(np.full(len(chosen), position, dtype="int64"))
+    return np.concatenate(extra_rows), np.concatenate(extra_periods)
+
+
+def _whole_months(
+    period: np.ndarray,
+    months: np.ndarray,
+    lasts: np.ndarray,
+    month: np.ndarray,
+    last_month: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """spread on whole months: (row, period number) pairs from period_months' lists."""
     if len(period) == 0 or len(month) == 0:
         return np.zeros(0, dtype="int64"), np.zeros(0, dtype="int64")
     low, high = int(months.min()), int(months.max())
@@ -220,7 +246,7 @@ def tally(
     n_periods, n_units = len(context.periods), len(flow.units)
     if n_units == 0 or len(event) == 0:
         return np.zeros((n_units, n_periods, n_categories), dtype="int64")
-    rows, period = spread(context, flow.month[event], last_month)
+    rows, period = spread(context, flow.month[event], flow.day[event], last_month)
     cell = (flow.key[event][rows] * n_periods + period) * n_categories + category[rows]
     # Counted per attribution first, then added up per unit (fan_out).
     n_keys = flow.unit_of_key.shape[1]

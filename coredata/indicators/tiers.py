@@ -32,7 +32,7 @@ from coredata.indicators.grids import fan_out, period_grid
 from coredata.indicators.inputs import CHILD_ID, SERVICE_CODE, TEAM_CODE, WORKER_ID
 from coredata.indicators.periods import (
     add_months_each,
-    month_index,
+    month_start_of,
     open_at_reference_dates,
 )
 from coredata.indicators.registry import Context
@@ -55,7 +55,7 @@ T = TypeVar("T")
 DAY_ZERO = np.datetime64("1900-01-01", "D")
 DAY_BITS = 20
 # P3's restriction to a child's first start in a period (see period_sums).
-FIRST_FLAGS = ["first_month", "first_quarter", "first_year", "k"]
+FIRST_FLAGS = ["first_month", "first_quarter", "first_year", "k", "previous"]
 
 PLAN_COLUMNS: dict[str, str] = {
     CHILD_ID: "string",
@@ -312,7 +312,7 @@ def flow_sums(
         context,
         group.astype("int64"),
         len(pairs),
-        month_index(rows[date_column]).to_numpy(dtype="int64"),
+        rows[date_column].to_numpy(dtype="datetime64[ns]"),
         {value: rows[value].to_numpy(dtype="float64") for value in values},
         {name: rows[name].to_numpy() for name in FIRST_FLAGS if name in rows.columns},
     )
@@ -334,8 +334,8 @@ def period_sums(
 ) -> pd.DataFrame:
     """Sums of `values` per unit, `keys` and period, from monthly totals (`monthly`:
     unit_type, unit_code, `keys`, `month` (month number), `values`, and optionally
-    tallies.period_grid's flags), by tallies.period_grid; rows whose values are all 0
-    are left out."""
+    tallies.period_grid's flags), by tallies.period_grid, each total dated on the 1st
+    of its month; rows whose values are all 0 are left out."""
     group = ["unit_type", "unit_code", *keys]
     grouped = monthly.groupby(group, sort=False)
     groups = grouped.size().reset_index()[group]
@@ -343,7 +343,7 @@ def period_sums(
         context,
         grouped.ngroup().to_numpy(dtype="int64"),
         len(groups),
-        monthly["month"].to_numpy(dtype="int64"),
+        month_start_of(monthly["month"].to_numpy(dtype="int64")).to_numpy(),
         {value: monthly[value].to_numpy(dtype="float64") for value in values},
         {name: monthly[name].to_numpy() for name in FIRST_FLAGS if name in monthly.columns},
     )

@@ -19,10 +19,11 @@ from pytest_django import DjangoDbBlocker
 
 from benchmarks.synthetic_frames import inputs_from_synthetic
 from coredata.crosscheck import CODES, compute, differences
-from coredata.crosscheck.run import IDENTITY
+from coredata.crosscheck.run import IDENTITY, connect
 from coredata.demo import synthetic_load
 from coredata.frames import engine_inputs_for
 from coredata.indicators.inputs import SCHEMAS, EngineInputs
+from coredata.indicators.periods import periods_between
 from coredata.indicators.registry import compute_all
 from coredata.synthetic import SyntheticData, generate
 from organisation.models import Organisation
@@ -278,3 +279,88 @@ def test_the_engine_counts_a_leaver_on_29_february_in_the_12_months_to_28_februa
     wrong = differences(engine, compute(_w2_inputs(), ["W2"]))
     assert wrong.empty, wrong.to_string()
     assert np.all(engine["numerator"].to_numpy(dtype="float64") == 1.0)
+
+
+# --- the 12 months to 28 February after a leap year --------------------------------------
+
+
+def test_duckdb_derives_the_same_periods_as_the_engine_independently() -> None:
+    """Two derivations of the period table (the engine's periods_between; SQL date
+    arithmetic in coredata.crosscheck.views.PERIODS) agree over years with two leap days."""
+    inputs = EngineInputs(
+        la_code="999", frames={}, first_month_end=date(2019, 1, 31),
+        last_month_end=date(2026, 12, 31),
+    )  # fmt: skip
+    connection = connect(inputs)
+    try:
+        theirs = connection.sql("SELECT * FROM periods ORDER BY period_end, period_start").df()
+    finally:
+        connection.close()
+    ours = periods_between(inputs.first_month_end, inputs.last_month_end)
+    ours = ours.sort_values(["period_end", "period_start"])[["period_start", "period_end"]]
+    pd.testing.assert_frame_equal(
+        ours.reset_index(drop=True), theirs.astype("datetime64[ns]"), check_dtype=False
+    )
+    leap = theirs[theirs["period_end"] == pd.Timestamp("2025-02-28")]["period_start"]
+    assert sorted(leap.astype("datetime64[ns]")) == [
+        pd.Timestamp("2024-02-29"), pd.Timestamp("2025-02-01"),
+    ]  # fmt: skip
+
+
+def _leap_inputs() -> EngineInputs:
+    """Referrals, plans ending and a leaver on 28 February, 29 February and 1 March 2024,
+    judged in every period from January 2024 to March 2025."""
+    allocation = ["child_id", "worker_id", "team_code", "start_date", "end_date"]
+    referral = ["child_id", "referral_date", "source", "nfa", "closure_date", "closure_reason"]
+    frames = {
+        "teams": _frame(["team_code", "service_code"], [("T1", "S1"), ("T2", "S2")]),
+        "allocations": _frame(allocation, [
+            ("A", "W1", "T1", "2023-01-01", None), ("B", "W2", "T2", "2023-01-01", None),
+        ]),
+        "referrals": _frame(referral, [
+            ("A", "2023-03-15", "1A", False, "2023-04-01", "RC7"),
+            ("A", "2024-02-29", "1A", False, "2024-02-29", "RC8"),
+            ("B", "2024-02-28", "2A", False, None, None),
+            ("C", "2024-03-01", "3A", True, "2024-03-01", None),
+            ("B", "2025-02-28", "2A", False, None, None),
+        ]),
+        "cp_plans": _frame(["child_id", "start_date", "end_date"], [
+            ("A", "2023-08-31", "2024-02-29"), ("B", "2023-08-31", "2024-02-28"),
+            ("C", "2023-09-01", "2024-03-01"),
+        ]),
+        "staff": _frame(
+            ["worker_id", "team_code", "fte", "start_date", "end_date", "agency",
+             "case_holding"], [
+                ("W1", "T1", 1.0, "2023-01-01", "2024-02-29", False, True),
+                ("W2", "T2", 1.0, "2023-01-01", "2024-02-28", False, True),
+                ("W3", "T1", 1.0, "2023-01-01", None, False, True),
+                ("W4", "T2", 1.0, "2023-01-01", None, False, True),
+            ]),
+    }  # fmt: skip
+    for name, frame in frames.items():
+        for column in SCHEMAS[name]:
+            if column not in frame.columns:
+                frame[column] = pd.Series(pd.NA, index=frame.index, dtype=SCHEMAS[name][column])
+    return EngineInputs(
+        la_code="999", frames=frames,
+        first_month_end=date(2024, 1, 31), last_month_end=date(2025, 3, 31),
+    )  # fmt: skip
+
+
+def test_the_engine_equals_duckdb_sql_around_29_february() -> None:
+    inputs = _leap_inputs()
+    engine, duck = compute_all(inputs, codes=CODES), compute(inputs)
+    wrong = differences(engine, duck, tolerance=1e-9)
+    assert wrong.empty, wrong.to_string()
+    leap = duck[
+        (duck["period_start"] == pd.Timestamp("2024-02-29"))
+        & (duck["period_end"] == pd.Timestamp("2025-02-28"))
+        & (duck["unit_type"] == "organisation")
+    ]
+    figures = leap.set_index(["indicator", "breakdown"])["numerator"]
+    # 29 February 2024, 28 February 2025 (not 28 February 2024 nor 1 March 2023's 15th).
+    assert figures[("A1", "")] == 3.0
+    # A's on the leap day, B's exactly 12 months after its referral of 28 February 2024.
+    assert figures[("O1", "measure=count")] == 2.0
+    assert figures[("P2", "tier=CP;view=ended;min=6m")] == 2.0  # A's and C's
+    assert figures[("W2", "")] == 1.0  # W1 left on the leap day, W2 the day before

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from coredata.indicator_display import Period, period_list, trend_periods
+from coredata.indicator_display import Period, latest_twelve_months, period_list, trend_periods
 from coredata.national import national_figure_for
 from tests.coredata.indicator_results import FY, Q1
 
@@ -20,6 +20,15 @@ def test_periods_have_stable_keys_and_the_trend_follows_the_kind() -> None:
     trend = trend_periods(periods, chosen)
     assert [p.key for p in trend][-4:] == ["2024-25", "12m-2025-04", "12m-2025-05", "12m-2025-06"]
     assert Period("quarter", date(2025, 1, 1), date(2025, 3, 31)).short_label == "Q4 2024-25"
+
+
+def test_the_12_months_to_28_february_2025_are_12_months_from_29_february_2024() -> None:
+    periods = period_list(date(2024, 4, 30), date(2025, 2, 28))
+    latest = latest_twelve_months(periods)
+    assert latest is not None
+    assert (latest.key, latest.start, latest.months) == ("12m-2025-02", date(2024, 2, 29), 12)
+    assert latest.label == "12 months to 28 February 2025"
+    assert [p.key for p in trend_periods(periods, latest)][-2:] == ["12m-2025-01", "12m-2025-02"]
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -70,6 +71,9 @@ def _reset_broker_connections() -> None:
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
+    # kombu also keeps its pools in a process-wide registry keyed by broker URL: without
+    # clearing it, the next test on the same broker would get the pool closed above.
+    kombu.pools.reset()
     app.amqp._producer_pool = None
     app.control.mailbox.__dict__.pop("producer_pool", None)
 

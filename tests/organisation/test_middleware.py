@@ -64,6 +64,17 @@ def test_without_an_authenticator_a_user_is_sent_to_set_one_up(world: World) -> 
 
 
 @override_settings(QA_REQUIRE_SECOND_FACTOR=True)
+def test_survey_pages_are_not_held_back_by_the_second_factor(world: World) -> None:
+    # A member of staff without an authenticator who opens a family survey link is a
+    # respondent there: the link's page answers (here: the same page as any bad link).
+    client = Client()
+    client.force_login(world.qa_lead)
+    response = client.get("/s/not-a-real-token/")
+    assert response.status_code == 404
+    assert "/accounts/2fa/" not in response.get("Location", "")
+
+
+@override_settings(QA_REQUIRE_SECOND_FACTOR=True)
 def test_with_an_authenticator_the_requirement_is_met(world: World) -> None:
     TOTP.activate(world.qa_lead, generate_totp_secret())
     client = Client()

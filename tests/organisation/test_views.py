@@ -237,8 +237,10 @@ def test_navigation_shows_administration_only_to_administrators(world: World) ->
 
     assert [item.label for item in admin_nav] == [
         "Home",
+        "Quality",
         "Teams and services",
         "Core data",
+        "Surveys",
         "Imports",
         "Administration",
         "Notifications",
@@ -246,7 +248,10 @@ def test_navigation_shows_administration_only_to_administrators(world: World) ->
     ]
     assert [item.label for item in practitioner_nav] == [
         "Home",
+        "My practice",
         "Core data",
+        "Audits",
+        "Surveys",
         "Notifications",
         "Your account",
     ]

@@ -2,8 +2,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from audits.demo import demo_audits_seed
 from coredata.demo import demo_core_data_seed
 from organisation.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_organisation_seed
+from qa_system.services_flags import flags_demo_seed
+from surveys.demo import demo_surveys_seed
 
 
 class Command(BaseCommand):
@@ -26,6 +29,9 @@ class Command(BaseCommand):
             if runs:
                 loaded = sum(sum(run.counts.values()) for run in runs)
                 self.stdout.write(f"Imported five years of core data: {loaded} records.")
+            demo_surveys_seed(organisation=organisation)  # a year of surveys (once)
+            demo_audits_seed(organisation=organisation)  # a year of audits (once)
+        flags_demo_seed(organisation=organisation)  # flag rules and flags (idempotent)
         self.stdout.write(
             f"{organisation.name}: {organisation.staff.count()} staff, "
             f"{organisation.teams.count()} teams, {organisation.services.count()} services."

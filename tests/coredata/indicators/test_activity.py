@@ -228,7 +228,8 @@ def test_a3_closure_after_r_is_not_known_and_closure_on_r_closes() -> None:
     january = ("2025-01-01", "2025-01-31")
     assert _outcomes(results, january) == {"pending": 1, "NFA": 1}
     assert _cells(results, january)["dfe=not_in_need"] == (1, 2, 50.0)
-    assert _outcomes(results, ("2024-03-01", "2025-02-28")) == {"NFA": 2}
+    # The 12 months to 28 February 2025 start on 29 February 2024 (Resolved detail 10).
+    assert _outcomes(results, ("2024-02-29", "2025-02-28")) == {"NFA": 2}
 
 
 def test_a3_pending_until_an_assessment_of_the_episode_ends_on_or_before_r() -> None:
@@ -271,7 +272,7 @@ def test_a3_early_help_starting_after_r_is_not_yet_known() -> None:
     results = _run("A3", date(2025, 1, 31), date(2025, 2, 28), referrals=referrals,
                    early_help=help_)  # fmt: skip
     assert _outcomes(results, ("2025-01-01", "2025-01-31")) == {"NFA": 1}
-    assert _outcomes(results, ("2024-03-01", "2025-02-28")) == {"EH": 1}
+    assert _outcomes(results, ("2024-02-29", "2025-02-28")) == {"EH": 1}
 
 
 # --- A4, A5, A6 -------------------------------------------------------------------------
