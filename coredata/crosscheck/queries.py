@@ -7,9 +7,10 @@ views of `views.py` and returns unit_type, unit_code, indicator, breakdown, peri
 period_end, numerator, denominator, value.
 
 Shapes shared by all: a flow measure joins each event (or each day's events) to every
-period containing its date, compared day by day, never by month; a stock measure is judged at each reference date R (a period's end) and joined to
-the periods ending on R. A rate per 10,000 is only for the organisation, over the
-population of `period_population`. A zero denominator gives no row.
+period containing its date, compared day by day, never by month; a stock measure is
+judged at each reference date R (a period's end) and joined to the periods ending on R.
+A rate per 10,000 is only for the organisation, over the population of
+`period_population`. A zero denominator gives no row.
 """
 
 from __future__ import annotations
