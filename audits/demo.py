@@ -100,6 +100,8 @@ class DemoBuilder:
         self.organisation = organisation
         self.version = version
         self.today = today
+        self.this_month_count = 0
+        self.cancelled_any = False
         self.settings = audit_settings_for(organisation_id=organisation.pk)
         self.sections = list(version.sections.prefetch_related("items"))
         self.items = [
@@ -224,7 +226,9 @@ class DemoBuilder:
         if audit.month == self.today.replace(day=1):
             self._this_month(audit, rng)
             return
-        if age > 60 and rng.random() < 0.03:
+        # About 3% of older audits are cancelled, and at least one (so the state shows).
+        if age > 60 and (not self.cancelled_any or rng.random() < 0.03):
+            self.cancelled_any = True
             day = audit.month + timedelta(days=5)
             self.move(
                 audit,
@@ -336,10 +340,12 @@ class DemoBuilder:
         )
 
     def _this_month(self, audit: Audit, rng: random.Random) -> None:
-        """This month's audits: about a third planned, a third in reflection and a third
-        already in the conversation."""
-        chance = rng.random()
-        if chance < 0.3:
+        """This month's audits: in turn planned, in reflection and already in the
+        conversation (in turn, not at random, so that even a small organisation's demo has
+        audits in each of these states)."""
+        self.this_month_count += 1
+        stage = self.this_month_count % 3
+        if stage == 1:
             return
         started = min(audit.month + timedelta(days=2), self.today)
         self.move(
@@ -349,7 +355,7 @@ class DemoBuilder:
             AuditState.REFLECTION,
             reflection_started_at=moment(started),
         )
-        if chance < 0.65:
+        if stage == 2:
             self.rate(audit, rng, practitioner=True, partial=True)
             return
         self.rate(audit, rng, practitioner=True)

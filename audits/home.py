@@ -2,7 +2,8 @@
 
 Each list is one query (at most `LIMIT` items, soonest due first); due dates are shown
 and anything past due is marked overdue. Items name the audit by its number and the
-child by the authority's own case reference, never by name.
+child by the authority's own child ID for the people who work the case, by the case
+reference (keyed pseudonym) in the moderation queue; never by name.
 """
 
 from datetime import timedelta
@@ -139,7 +140,9 @@ def audit_waiting_lists(*, user: Any, scope: UserScope) -> dict[str, list[Waitin
                 "No audits are waiting for moderation.",
                 [
                     WaitingItem(
-                        f"Audit {m.audit_id} (case {m.audit.child.child_id}): "
+                        # Moderators see the case reference (pseudonym), as on the
+                        # audit pages: they judge the practice, not the case.
+                        f"Audit {m.audit_id} (case reference {m.audit.child.pseudonym}): "
                         f"{m.get_selected_because_display().lower()}, "
                         f"graded {m.audit.get_overall_grade_display().lower()}",
                         moderate_path(m.audit_id),
