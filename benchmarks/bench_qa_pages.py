@@ -1,7 +1,7 @@
 """The QA unit pages under load: 50 concurrent users, gunicorn and PostgreSQL on 127.0.0.1.
 
-Starts a throwaway PostgreSQL 15 (benchmarks.throwaway_postgres), fills it with a large
-authority (benchmarks.bench_qa_pages_seed: the engine's stored core data results for
+Starts a throwaway PostgreSQL 15 (benchmarks.postgres_throwaway, durability off), fills
+it with a large authority (benchmarks.bench_qa_pages_seed: the engine's stored core data results for
 ~2,400 units, two years of stored audit and survey results for every unit, audits and
 flags), starts gunicorn on a free port, then 50 users (threads, each with its own
 connection and a signed-in session) request the QA pages (the organisation, every
@@ -34,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.throwaway_postgres import free_port, throwaway_postgres
+from benchmarks.postgres_throwaway import free_port, throwaway_postgres
 
 USERS = 50
 REQUESTS = int(os.environ.get("SIGHTLINE_BENCH_QA_REQUESTS", "3000"))
@@ -137,7 +137,11 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def run() -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as temporary, throwaway_postgres() as database_url:
+    with (
+        tempfile.TemporaryDirectory() as temporary,
+        throwaway_postgres(max_connections=200, durable=False) as cluster,
+    ):
+        database_url = cluster.url
         folder = Path(temporary)
         env = _environment(database_url, folder)
         seeded_file = folder / "seeded.json"

@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL 15 cluster on 127.0.0.1 for a benchmark: initdb in a temporary
 folder (as the `postgres` user when run as root, as PostgreSQL refuses root), a random
 port, one role and database, stopped and removed afterwards. Durability settings are
-PostgreSQL's defaults (fsync and synchronous commit on): figures are for a real server."""
+PostgreSQL's defaults (fsync and synchronous commit on: figures are for a real server)
+unless `durable=False` (the read-heavy page benchmark loads millions of rows first)."""
 
 import os
 import secrets
@@ -39,8 +40,10 @@ class Cluster:
 
 
 @contextmanager
-def throwaway_postgres(*, max_connections: int = 100) -> Iterator[Cluster]:
+def throwaway_postgres(*, max_connections: int = 100, durable: bool = True) -> Iterator[Cluster]:
     """Start a cluster; yield it (its DATABASE_URL and data folder); stop and delete it."""
+    if not (PG_BIN / "postgres").exists():
+        raise RuntimeError(f"PostgreSQL 15 is not installed in {PG_BIN}.")
     folder = Path(tempfile.mkdtemp(prefix="sightline-bench-pg-"))
     data, sockets = folder / "data", folder / "socket"
     sockets.mkdir()
@@ -60,6 +63,11 @@ def throwaway_postgres(*, max_connections: int = 100) -> Iterator[Cluster]:
             f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} "
             f"-c max_connections={max_connections}"
         )
+        if not durable:
+            options += (
+                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                " -c shared_buffers=256MB"
+            )
         subprocess.run(  # noqa: S603 - fixed commands, no input
             _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l",
                           str(folder / "server.log"), "-w", "-o", options, "start"]),

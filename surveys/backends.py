@@ -9,6 +9,7 @@ link and nothing about the case.
 """
 
 import sys
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,11 +25,11 @@ class OutgoingMessage:
     body: str
 
 
-class Sender:
+class Sender(ABC):
     """Sends one message; raises on failure (the caller records nothing as sent)."""
 
-    def send(self, message: OutgoingMessage) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, message: OutgoingMessage) -> None: ...
 
 
 class ConsoleSender(Sender):
