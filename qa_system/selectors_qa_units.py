@@ -24,6 +24,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from coredata.indicators.units import ORGANISATION, PRACTITIONER, SERVICE, TEAM
 from coredata.selectors_indicators import Unit
@@ -59,8 +60,9 @@ class QaUnit:
     def core(self) -> Unit:
         return Unit(self.unit_type, self.code, self.name)
 
-    @property
+    @cached_property
     def url(self) -> str:
+        # A page names its units' addresses many times over (comparison, timeline, links).
         if self.unit_type == ORGANISATION:
             return reverse("qa:unit_organisation")
         return reverse(f"qa:unit_{self.unit_type}", args=[self.pk])

@@ -12,6 +12,7 @@ predicates that decide what a person who sees a record may do with it.
 Outside these a record does not exist (404).
 """
 
+import time
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -69,6 +70,32 @@ def survey_template_get_for_user(*, user: Any, pk: int) -> SurveyTemplate:
 # (keyed by the version and its publication time, so a reused pk never matches).
 _PUBLISHED_QUESTIONS: dict[tuple[int, str], list[SurveyQuestion]] = {}
 _PUBLISHED_QUESTIONS_MAX = 256
+
+# The template (and its organisation) behind a respondent's survey, read on every page
+# of every survey: a published version is kept in memory per process for a few minutes
+# (the organisation's name, shown on the pages, is the only part that can change).
+# Respondent code only reads these shared objects.
+_RESPONDENT_TEMPLATES: dict[int, tuple[float, SurveyTemplate]] = {}
+RESPONDENT_TEMPLATE_SECONDS = 300.0
+
+
+def survey_template_for_respondent(*, template_id: int) -> SurveyTemplate:
+    """A campaign's template with its organisation, for the respondent pages."""
+    now = time.monotonic()
+    kept = _RESPONDENT_TEMPLATES.get(template_id)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    template = SurveyTemplate.objects.select_related("organisation").get(pk=template_id)
+    if template.status != TemplateStatus.DRAFT and template.published_at is not None:
+        if len(_RESPONDENT_TEMPLATES) >= _PUBLISHED_QUESTIONS_MAX:
+            _RESPONDENT_TEMPLATES.clear()
+        _RESPONDENT_TEMPLATES[template_id] = (now + RESPONDENT_TEMPLATE_SECONDS, template)
+    return template
+
+
+def survey_respondent_cache_clear() -> None:
+    """Forget the kept templates (tests: each starts from an empty database)."""
+    _RESPONDENT_TEMPLATES.clear()
 
 
 def survey_question_list(*, template: SurveyTemplate) -> list[SurveyQuestion]:

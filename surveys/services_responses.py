@@ -31,7 +31,11 @@ from surveys.models import (
     SurveyToken,
 )
 from surveys.questions import Answer, answer_parse, answer_valid
-from surveys.selectors import survey_question_list, template_languages
+from surveys.selectors import (
+    survey_question_list,
+    survey_template_for_respondent,
+    template_languages,
+)
 from surveys.services_alerts import safety_alert_raise
 from surveys.tokens import token_hash, token_looks_valid, token_lookup_allowed
 
@@ -75,14 +79,14 @@ def survey_link_open(*, token: str, client_address: str, now: datetime | None = 
     now = now or timezone.now()
     hashed = token_hash(token)
     found = list(
-        SurveyToken.objects.select_related("invitation__campaign__template")
+        SurveyToken.objects.select_related("invitation__campaign")
         .filter(token_hash=hashed)
         .order_by()[:1]
     )
     row = found[0] if found else None
     if row is None or not invitation_usable(invitation=row.invitation, now=now):
         raise SurveyLinkUnavailable
-    invitation = row.invitation
+    invitation = _with_template(row.invitation)
     if invitation.opened_at is None and not invitation.is_staff:
         SurveyInvitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
             opened_at=now
@@ -97,13 +101,21 @@ def survey_invitation_for_respondent(
     checks again: a link used or expired meanwhile gives SurveyLinkUnavailable)."""
     now = now or timezone.now()
     found = list(
-        SurveyInvitation.objects.select_related("campaign__template__organisation")
+        SurveyInvitation.objects.select_related("campaign")
         .filter(pk=invitation_id, tokens__token_hash=token_hash)
         .order_by()[:1]
     )
     invitation = found[0] if found else None
     if invitation is None or not invitation_usable(invitation=invitation, now=now):
         raise SurveyLinkUnavailable
+    return _with_template(invitation)
+
+
+def _with_template(invitation: SurveyInvitation) -> SurveyInvitation:
+    """The invitation with its campaign's template (and organisation) attached, from
+    the respondent template cache: every page of every survey reads them."""
+    campaign = invitation.campaign
+    campaign.template = survey_template_for_respondent(template_id=campaign.template_id)
     return invitation
 
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 
 from organisation.models import Organisation, Role, Service, Team, User
 from qa_system.celery import app as celery_app
+from surveys.selectors import survey_respondent_cache_clear
 from tests.factories import OrganisationFactory, ServiceFactory, TeamFactory, person
 
 # Property tests: a modest number of examples, derandomised so that CI runs the same
@@ -33,6 +34,12 @@ def _celery_eager(request: pytest.FixtureRequest) -> None:
     eager = request.node.get_closest_marker("integration") is None
     celery_app.conf.task_always_eager = eager
     celery_app.conf.task_eager_propagates = eager
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_survey_templates() -> None:
+    """Primary keys repeat between tests' databases: no test sees another's template."""
+    survey_respondent_cache_clear()
 
 
 @pytest.fixture(autouse=True)
