@@ -165,3 +165,77 @@ class Flag(models.Model):
             quarter = (self.period_end.month - 4) % 12 // 3 + 1
             return f"Q{quarter} {last - 1}-{last % 100:02d}"
         return f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
+
+
+class RetentionPolicy(models.Model):
+    """How long an organisation keeps child-level records (DESIGN.md: retention). A
+    scheduled job (`qa_system.services_retention.retention_apply`) removes what is past
+    it every night. The access log is kept. Stored results (indicators, audit and
+    survey results, flags) hold no child-level data, but their nightly jobs work them
+    out again from what is kept: periods older than a retention period lose their
+    figures, so periods should be longer than the history managers compare.
+
+    - Audits: closed or cancelled audits, counted from when they were closed (or, for a
+      cancelled one, last changed), with their ratings, history, actions, moderation and
+      escalations.
+    - Survey responses: family and child responses from the day they were sent (with
+      their invitation and any safety alert), staff responses from their week, and
+      invitations never answered from when they expired.
+    - Imported data: statutory return rows by collection year (a year is past when the
+      31 March that ends it is), local records that ended (or, for visits, vacancies and
+      snapshots, happened) before the cutoff, import runs no record comes from any more,
+      and children nothing refers to any more.
+    """
+
+    organisation = models.OneToOneField(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    audit_months = models.PositiveSmallIntegerField(default=72)
+    survey_response_months = models.PositiveSmallIntegerField(default=36)
+    imported_data_months = models.PositiveSmallIntegerField(default=84)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Retention for organisation {self.organisation_id}"
+
+
+class RetentionRun(models.Model):
+    """One night's removal for one organisation: the cutoffs used and how many records
+    of each kind went (counts only: what was removed is gone)."""
+
+    organisation = models.ForeignKey(
+        "organisation.Organisation", on_delete=models.CASCADE, related_name="retention_runs"
+    )
+    ran_at = models.DateTimeField(default=timezone.now)
+    audits_before = models.DateField()
+    survey_responses_before = models.DateField()
+    imported_data_before = models.DateField()
+    removed = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-ran_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "ran_at"], name="retention_run_org")]
+
+    def __str__(self) -> str:
+        return f"Retention run for organisation {self.organisation_id} at {self.ran_at:%Y-%m-%d}"
+
+    @property
+    def removed_total(self) -> int:
+        return sum(int(n) for n in self.removed.values())
+
+    @property
+    def removed_named(self) -> list[tuple[str, int]]:
+        """(what, how many) in plain words: "audits 12", "referrals 340"."""
+        from django.apps import apps
+
+        named = []
+        for label, count in self.removed.items():
+            try:
+                name = str(apps.get_model(label)._meta.verbose_name_plural)
+            except (LookupError, ValueError):
+                name = label
+            named.append((name, int(count)))
+        return named

@@ -88,6 +88,7 @@ def navigation_for_user(*, user: Any, current_view: str) -> dict[str, Any]:
         items.append(_item("Imports", "coredata:import_list", current_view))
     if scope.has_role(Role.ADMINISTRATOR):
         items.append(_item("Administration", "admin:index", current_view))
+        items.append(_item("Retention", "qa:retention", current_view))
     unread = notification_unread_count(user=user)
     items.append(
         NavItem(

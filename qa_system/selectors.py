@@ -1,4 +1,4 @@
-"""Read-side helpers of the project package: the health report."""
+"""Read-side helpers of the project package: the health report and retention."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,10 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qa_system.celery import app as celery_app
-from qa_system.models import Heartbeat
+from qa_system.models import Heartbeat, RetentionPolicy, RetentionRun
 from qa_system.services import HEARTBEAT
 
 
@@ -67,3 +68,17 @@ def health_report() -> dict[str, Any]:
             name: {"ok": check.ok, "detail": check.detail} for name, check in checks.items()
         },
     }
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+def retention_policy_for(*, organisation_id: int) -> RetentionPolicy:
+    """The organisation's policy (an unsaved one of the defaults when it has none)."""
+    found = RetentionPolicy.objects.filter(organisation_id=organisation_id).first()
+    return found or RetentionPolicy(organisation_id=organisation_id)
+
+
+def retention_runs_for(*, organisation_id: int) -> QuerySet[RetentionRun]:
+    """The organisation's retention runs, latest first (counts only)."""
+    return RetentionRun.objects.filter(organisation_id=organisation_id)

@@ -391,6 +391,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "qa_system.tasks.refresh_flags_all",
         "schedule": crontab(hour=4, minute=0),
     },
+    # Removing what is past each organisation's retention policy, before the nightly
+    # refreshes work the stored results out from what is kept.
+    "qa-retention": {
+        "task": "qa_system.tasks.retention_apply_all",
+        "schedule": crontab(hour=1, minute=15),
+    },
     # The weekly digest to each manager, Monday morning.
     "qa-weekly-digest": {
         "task": "qa_system.tasks.notify_weekly_digest",

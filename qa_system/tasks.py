@@ -1,5 +1,5 @@
 """The project package's tasks: the beat heartbeat, flags where the measures disagree,
-and the weekly digest to managers. IDs only; each calls one service and is idempotent."""
+retention, and the weekly digest to managers. IDs only; each calls one service and is idempotent."""
 
 from typing import Any
 
@@ -45,6 +45,29 @@ def refresh_flags_all() -> None:
     flags, one task each."""
     for organisation_id in Organisation.objects.values_list("pk", flat=True):
         refresh_flags_for_organisation.delay(organisation_id)
+
+
+@shared_task(
+    name="qa_system.tasks.retention_apply_for_organisation",
+    acks_late=True,
+    soft_time_limit=3300,
+    time_limit=3600,
+)
+def retention_apply_for_organisation(organisation_id: int) -> int:
+    """Remove what is past one organisation's retention policy; returns the rows removed
+    (idempotent: a second run the same day removes nothing)."""
+    from qa_system.services_retention import retention_apply
+
+    return retention_apply(organisation_id=organisation_id).removed_total
+
+
+@shared_task(
+    name="qa_system.tasks.retention_apply_all", acks_late=True, soft_time_limit=50, time_limit=60
+)
+def retention_apply_all() -> None:
+    """Nightly: every organisation's retention, one task each."""
+    for organisation_id in Organisation.objects.values_list("pk", flat=True):
+        retention_apply_for_organisation.delay(organisation_id)
 
 
 @shared_task(name="qa_system.tasks.notify_weekly_digest", acks_late=True, time_limit=600)

@@ -243,6 +243,7 @@ def test_navigation_shows_administration_only_to_administrators(world: World) ->
         "Surveys",
         "Imports",
         "Administration",
+        "Retention",
         "Notifications",
         "Your account",
     ]

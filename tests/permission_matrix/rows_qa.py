@@ -220,3 +220,18 @@ REPORT_ROWS: list[Row] = [
 # fmt: on
 QA_PAGES += REPORT_ROWS
 # --- end of reports, flags, case cards ---
+
+# fmt: off
+# Retention: whole-organisation roles read the policy (each their own organisation's);
+# administrators change it; other members are refused (403). A POST with no fields is
+# the form again with its errors (200), never a change.
+QA_PAGES += [
+    *rows("qa:retention", NONE,
+          ("anonymous", LOGIN), ("administrator", 200), ("qa_lead", 200),
+          ("senior_leader", 200), ("other_organisation_admin", 200), ("practitioner", 403),
+          ("team_manager", 403), ("service_manager", 403), ("data_officer", 403)),
+    *rows("qa:retention", NONE,
+          ("anonymous", LOGIN), ("administrator", 200), ("qa_lead", 403),
+          ("senior_leader", 403), ("practitioner", 403), method="POST"),
+]
+# fmt: on
