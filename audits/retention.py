@@ -14,6 +14,7 @@ from django.db.models import DateTimeField, Max
 from django.db.models.functions import Coalesce
 
 from audits.models import Audit, AuditState, SafeguardingEscalation
+from qa_system.deletion import delete_counting
 
 
 def audits_remove_before(*, organisation_id: int, before: datetime) -> dict[str, int]:
@@ -34,12 +35,7 @@ def audits_remove_before(*, organisation_id: int, before: datetime) -> dict[str,
     ids = list(ended)
     if not ids:
         return {}
-    removed: dict[str, int] = {}
-    for queryset in (
+    return delete_counting(
         SafeguardingEscalation.objects.filter(audit_id__in=ids),
         Audit.objects.filter(pk__in=ids),
-    ):
-        _, counts = queryset.delete()
-        for label, count in counts.items():
-            removed[label] = removed.get(label, 0) + count
-    return removed
+    )

@@ -17,6 +17,7 @@ nightly retention job, `qa_system.services_retention`).
 A refresh is then requested: the indicators are worked out from what is kept.
 """
 
+from collections import Counter
 from datetime import date, datetime, time
 from typing import Any
 
@@ -44,6 +45,7 @@ from coredata.models import (
     WorkforceCensusVacancies,
     WorkforceCensusWorker,
 )
+from qa_system.deletion import delete_counting
 
 BY_COLLECTION_YEAR: tuple[type[Model], ...] = (
     Referral, Assessment, Section47, CINPlan, CPPlan, CareEpisode, CareLeaverReturn,
@@ -68,28 +70,31 @@ def last_collection_year_past(before: date) -> int:
 
 def imported_data_remove_before(*, organisation_id: int, before: date) -> dict[str, int]:
     """Remove what is past `before`; returns how many rows of each model went."""
-    removed: dict[str, int] = {}
-
-    def delete(queryset: QuerySet[Model]) -> None:
-        _, counts = queryset.delete()
-        for label, count in counts.items():
-            removed[label] = removed.get(label, 0) + count
-
     last_year = last_collection_year_past(before)
-    for model in BY_COLLECTION_YEAR:
-        manager = model._default_manager
-        delete(manager.filter(organisation_id=organisation_id, collection_year__lte=last_year))
-    for model, field in BY_DATE:
-        manager = model._default_manager
-        delete(manager.filter(organisation_id=organisation_id, **{f"{field}__lt": before}))
+    removed = Counter(
+        delete_counting(
+            *(
+                model._default_manager.filter(
+                    organisation_id=organisation_id, collection_year__lte=last_year
+                )
+                for model in BY_COLLECTION_YEAR
+            ),
+            *(
+                model._default_manager.filter(
+                    organisation_id=organisation_id, **{f"{field}__lt": before}
+                )
+                for model, field in BY_DATE
+            ),
+        )
+    )
+    # Then what the records removed leave behind (the querysets are read only now).
     start_of_day = timezone.make_aware(datetime.combine(before, time.min))
     runs = ImportRun.objects.filter(organisation_id=organisation_id, created_at__lt=start_of_day)
     for relation in _relations_to(ImportRun):
         if relation.on_delete is not CASCADE:  # records (protected); not its problem list
             runs = runs.exclude(pk__in=_referring(relation))
-    delete(runs)
-    delete(_children_unreferenced(organisation_id))
-    return removed
+    removed.update(delete_counting(runs, _children_unreferenced(organisation_id)))
+    return dict(removed)
 
 
 def _children_unreferenced(organisation_id: int) -> QuerySet[Child]:

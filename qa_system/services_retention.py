@@ -9,6 +9,7 @@ day removes nothing more. When imported data went, an indicator refresh is reque
 """
 
 import calendar
+from collections import Counter
 from datetime import date, datetime, time
 from typing import Any
 
@@ -83,20 +84,17 @@ def retention_apply(*, organisation_id: int, today: date | None = None) -> Reten
     policy = retention_policy_for(organisation_id=organisation_id)
     cutoffs = retention_cutoffs(policy=policy, today=today)
     with transaction.atomic():
-        removed: dict[str, int] = {}
         audit_start = timezone.make_aware(datetime.combine(cutoffs["audit_months"], time.min))
-        for counts in (
-            audits_remove_before(organisation_id=organisation_id, before=audit_start),
+        removed = Counter(audits_remove_before(organisation_id=organisation_id, before=audit_start))
+        removed.update(
             survey_responses_remove_before(
                 organisation_id=organisation_id, before=cutoffs["survey_response_months"]
-            ),
-        ):
-            removed.update(counts)
+            )
+        )
         imported = imported_data_remove_before(
             organisation_id=organisation_id, before=cutoffs["imported_data_months"]
         )
-        for label, count in imported.items():
-            removed[label] = removed.get(label, 0) + count
+        removed.update(imported)
         run = RetentionRun.objects.create(
             organisation=organisation,
             audits_before=cutoffs["audit_months"],

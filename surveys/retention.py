@@ -15,21 +15,17 @@ from datetime import date, datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
+from qa_system.deletion import delete_counting
 from surveys.models import StaffSurveyResponse, SurveyInvitation
 
 
 def survey_responses_remove_before(*, organisation_id: int, before: date) -> dict[str, int]:
     """Remove what is past `before`; returns how many rows of each model went."""
     start_of_day = timezone.make_aware(datetime.combine(before, time.min))
-    removed: dict[str, int] = {}
-    for queryset in (
+    return delete_counting(
         SurveyInvitation.objects.filter(organisation_id=organisation_id).filter(
             Q(response__submitted_on__lt=before)
             | Q(response__isnull=True, expires_at__lt=start_of_day)
         ),
         StaffSurveyResponse.objects.filter(organisation_id=organisation_id, week_start__lt=before),
-    ):
-        _, counts = queryset.delete()
-        for label, count in counts.items():
-            removed[label] = removed.get(label, 0) + count
-    return removed
+    )
