@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -62,14 +62,32 @@ class QaUnit:
 
     @cached_property
     def url(self) -> str:
-        # A page names its units' addresses many times over (comparison, timeline, links).
         if self.unit_type == ORGANISATION:
             return reverse("qa:unit_organisation")
-        return reverse(f"qa:unit_{self.unit_type}", args=[self.pk])
+        return unit_page_url(self.unit_type, self.pk)
 
     @property
     def kind_label(self) -> str:
         return self.unit_type.capitalize()
+
+
+# A team's page links to each of its practitioners (hundreds in a large team), so the
+# address of a unit's page is reverse()d once per unit type and filled in per unit.
+_SENTINEL = 987654321
+_URL_PARTS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def unit_page_url(unit_type: str, pk: int) -> str:
+    """The same as reverse(f"qa:unit_{unit_type}", args=[pk]) for a service, team or
+    practitioner."""
+    key = (unit_type, get_script_prefix())
+    parts = _URL_PARTS.get(key)
+    if parts is None:
+        before, _, after = reverse(f"qa:unit_{unit_type}", args=[_SENTINEL]).partition(
+            str(_SENTINEL)
+        )
+        parts = _URL_PARTS[key] = (before, after)
+    return f"{parts[0]}{int(pk)}{parts[1]}"
 
 
 def qa_unit_of_organisation(organisation: Organisation) -> QaUnit:
