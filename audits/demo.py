@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from audits.casefacts import case_facts_on
 from audits.demo_content import (
-    ACTIONS,
     GRADE_WEIGHTS,
     GRADES,
     NEXT_STEPS,
@@ -32,19 +31,18 @@ from audits.demo_content import (
     months_ending,
     rating_near,
 )
+from audits.demo_followthrough import demo_actions, demo_escalate, demo_moderation
 from audits.demo_showcase import demo_showcase
 from audits.models import (
     Audit,
     AuditAction,
     AuditEvent,
-    AuditModeration,
     AuditProgramme,
     AuditRating,
     AuditSectionState,
     AuditState,
     AuditToolVersion,
     Grade,
-    SafeguardingEscalation,
     SampleDraw,
     SectionKind,
 )
@@ -52,7 +50,6 @@ from audits.sampling import Candidate, candidate_weight, draw_sample
 from audits.selectors import audit_settings_for
 from audits.selectors_work import tool_version_current
 from audits.services_creation import default_auditor
-from audits.services_moderation import moderation_sampled
 from audits.services_results import audit_results_refresh
 from audits.services_tools import tool_default_load
 from organisation.models import Organisation, Role, StaffMember, Team
@@ -111,6 +108,14 @@ class DemoBuilder:
             for item in section.items.all()
         ]
         self.staff = {s.pk: s for s in StaffMember.objects.filter(organisation=organisation)}
+        # Moderators: the QA leads (in the staff's order), looked up once, not once per
+        # moderated audit.
+        qa_lead_ids = set(
+            StaffMember.objects.filter(
+                organisation=organisation, roles__role=Role.QA_LEAD
+            ).values_list("pk", flat=True)
+        )
+        self.qa_leads = [s for s in self.staff.values() if s.pk in qa_lead_ids]
         self.teams = {t.pk: t for t in Team.objects.filter(organisation=organisation)}
         self.created = 0
         self.escalations = 0
@@ -282,10 +287,10 @@ class DemoBuilder:
             AuditState.COMPLETED,
             completed_at=moment(completed, 15),
         )
-        self._actions(audit, rng, completed)
+        demo_actions(self, audit, rng, completed)
         if grade == Grade.INADEQUATE or (rng.random() < 0.04 and self.escalations < 4):
-            self._escalate(audit, rng, completed)
-        moderation = self._moderation(audit, rng, completed)
+            demo_escalate(self, audit, rng, completed)
+        moderation = demo_moderation(self, audit, rng, completed)
         followed_up = grade == Grade.INADEQUATE and self._follow_up(audit, rng, completed)
         outstanding = audit.actions.filter(status=AuditAction.Status.OPEN).exists() or (
             moderation is not None and moderation.moderated_at is None
@@ -367,116 +372,6 @@ class DemoBuilder:
             conversation_started_at=moment(self.today, 9),
         )
         self.rate(audit, rng, practitioner=False, partial=True)
-
-    def _actions(self, audit: Audit, rng: random.Random, completed: date) -> None:
-        team_manager = audit.auditor
-        for number in range(rng.randint(1, 2)):
-            owner = audit.practitioner if number == 0 else team_manager
-            due = completed + timedelta(days=rng.choice([14, 21, 28]))
-            status, done_at = AuditAction.Status.OPEN, None
-            if due < self.today or rng.random() < 0.3:
-                late = rng.random() < 0.25
-                finished = (
-                    due + timedelta(days=rng.randint(1, 14))
-                    if late
-                    else due - timedelta(days=rng.randint(0, 7))
-                )
-                if finished < self.today and rng.random() < 0.9:
-                    status, done_at = AuditAction.Status.DONE, moment(max(finished, completed), 14)
-            action = AuditAction.objects.create(
-                audit=audit,
-                description=rng.choice(ACTIONS),
-                owner=owner,
-                due_date=due,
-                status=status,
-                completed_at=done_at,
-                created_by=self.login_of(audit.auditor),
-                created_at=moment(completed, 15),
-            )
-            self.event(
-                audit,
-                completed,
-                self.login_of(audit.auditor),
-                AuditEvent.Kind.ACTION,
-                field=f"action {action.pk}",
-                new=f"{owner.name}, due {due.isoformat()}",
-            )
-
-    def _escalate(self, audit: Audit, rng: random.Random, day: date) -> None:
-        self.escalations += 1
-        acknowledged = (self.today - day).days > 20 or rng.random() < 0.4
-        manager = StaffMember.objects.filter(
-            roles__role=Role.TEAM_MANAGER, roles__team=audit.team, user__isnull=False
-        ).first()
-        by = self.login_of(audit.auditor) or (manager.user if manager else None)
-        if by is None:
-            return
-        SafeguardingEscalation.objects.create(
-            audit=audit,
-            concern="Current risk: a new incident reported by school has not been responded to.",
-            raised_by=by,
-            raised_at=moment(day, 12),
-            acknowledged_by=(manager.user if manager and acknowledged else None),
-            acknowledged_at=moment(day + timedelta(days=1), 9)
-            if manager and acknowledged
-            else None,
-            acknowledgement_note="Strategy discussion held the next morning."
-            if acknowledged
-            else "",
-        )
-        self.event(audit, day, by, AuditEvent.Kind.ESCALATION, field="escalation", new="raised")
-
-    def _moderation(
-        self, audit: Audit, rng: random.Random, completed: date
-    ) -> AuditModeration | None:
-        if audit.overall_grade == Grade.INADEQUATE:
-            because = AuditModeration.Reason.INADEQUATE
-        elif moderation_sampled(
-            organisation_id=self.organisation.pk,
-            audit_id=audit.pk,
-            percent=self.settings.moderation_percent,
-        ):
-            because = AuditModeration.Reason.SAMPLE
-        else:
-            return None
-        moderation = AuditModeration.objects.create(
-            audit=audit,
-            selected_because=because,
-            original_grade=audit.overall_grade,
-            selected_at=moment(completed, 16),
-        )
-        moderated = completed + timedelta(days=rng.randint(5, 20))
-        if moderated >= self.today or (self.today - completed).days < 21:
-            return moderation
-        moderators = [
-            s
-            for s in self.staff.values()
-            if s.pk not in (audit.practitioner_id, audit.auditor_id)
-            and s.roles.filter(role=Role.QA_LEAD).exists()
-        ]
-        if not moderators:
-            return moderation
-        agrees = rng.random() < 0.8
-        grade = audit.overall_grade
-        if not agrees:
-            index = GRADES.index(grade)
-            grade = GRADES[index + 1] if index < 2 else GRADES[index - 1]
-        moderation.moderator = moderators[0]
-        moderation.agrees = agrees
-        moderation.moderated_grade = grade
-        moderation.reason = "" if agrees else "The evidence on the file supports a different grade."
-        moderation.moderated_at = moment(moderated, 11)
-        moderation.save()
-        if not agrees:
-            audit.overall_grade = grade
-        self.move(
-            audit,
-            moderated,
-            moderators[0],
-            AuditState.MODERATED,
-            moderated_at=moment(moderated, 11),
-        )
-        return moderation
 
     def _follow_up(self, audit: Audit, rng: random.Random, completed: date) -> bool:
         """A follow-up audit of the case, from the month after (taken as far as its own

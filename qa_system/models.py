@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -229,8 +230,6 @@ class RetentionRun(models.Model):
     @property
     def removed_named(self) -> list[tuple[str, int]]:
         """(what, how many) in plain words: "audits 12", "referrals 340"."""
-        from django.apps import apps
-
         named = []
         for label, count in self.removed.items():
             try:

@@ -1,5 +1,6 @@
 """The project package's tasks: the beat heartbeat, flags where the measures disagree,
-retention, and the weekly digest to managers. IDs only; each calls one service and is idempotent."""
+retention, and the weekly digest to managers. IDs only; each calls one service and is
+idempotent."""
 
 from typing import Any
 
